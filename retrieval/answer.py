@@ -1,0 +1,221 @@
+"""The core "answer a question" service, shared by the bot, the CLI and the evaluation.
+
+An extractive answer is a few sentences quoted from the best passages, each followed by
+its citation number. When nothing in the knowledge base is close enough, the answer
+says so (`abstained`) instead of quoting something loosely related.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Callable, Protocol, Sequence
+
+import numpy as np
+
+from .search import HybridSearcher, Mode, SearchResult
+from .sentences import split_sentences
+
+NOT_FOUND = (
+    "I could not find this in the knowledge base. None of the indexed documents "
+    "addresses the question closely enough to quote. Try rephrasing it, or ask your "
+    "network coordinator to add a document that covers it."
+)
+
+
+class QuestionError(ValueError):
+    """A question that cannot be answered as asked (empty, too long)."""
+
+
+class Passage(Protocol):
+    id: str
+    document_id: str
+    version: int
+    title: str
+    locator: str
+    section: str
+    text: str
+
+    @property
+    def index_text(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class AnswerConfig:
+    top_k: int = 5
+    answer_sentences: int = 3
+    min_relevance: float = 0.30
+    lexical_rescue: float = 0.55
+    max_question_chars: int = 1000
+    mode: Mode = "hybrid"
+
+
+@dataclass
+class Citation:
+    rank: int
+    document_id: str
+    title: str
+    locator: str
+    text: str
+    score: float
+    passage_id: str = ""
+    version: int = 0
+    section: str = ""
+
+    def label(self) -> str:
+        return f"{self.title}, {self.locator}"
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    abstained: bool
+    citations: list[Citation] = field(default_factory=list)
+    contacts: list[dict] = field(default_factory=list)
+    #: the quoted sentences with the rank of the citation each one comes from
+    sentences: list[tuple[str, int]] = field(default_factory=list)
+    contacts_note: str = ""
+    latency_ms: float = 0.0
+
+    def to_json(self) -> dict:
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "abstained": self.abstained,
+            "citations": [
+                {k: v for k, v in asdict(c).items() if k in _CITATION_FIELDS}
+                for c in self.citations
+            ],
+            "contacts": self.contacts,
+        }
+
+
+_CITATION_FIELDS = ("rank", "document_id", "title", "locator", "text", "score")
+
+
+class ContactFinder(Protocol):
+    def __call__(self, question: str) -> tuple[list[dict], str]:
+        """Contacts matching a contact question, and a note (e.g. none on file for X)."""
+        ...
+
+
+class AnswerService:
+    def __init__(
+        self,
+        searcher: HybridSearcher,
+        lookup: Callable[[Sequence[str]], dict[str, Passage]],
+        config: AnswerConfig = AnswerConfig(),
+        contact_finder: ContactFinder | None = None,
+    ):
+        self.searcher = searcher
+        self.lookup = lookup
+        self.config = config
+        self.contact_finder = contact_finder
+
+    def answer(self, question: str) -> Answer:
+        started = time.perf_counter()
+        question = self._check(question)
+        result = self.searcher.search(
+            question,
+            self.config.top_k,
+            mode=self.config.mode,
+            keep=lambda ids: set(self.lookup(ids)),
+        )
+        passages = self.lookup([hit.passage_id for hit in result.hits])
+        citations = [
+            Citation(
+                rank=rank,
+                document_id=passages[hit.passage_id].document_id,
+                title=passages[hit.passage_id].title,
+                locator=passages[hit.passage_id].locator,
+                text=passages[hit.passage_id].text,
+                score=round(float(hit.score), 6),
+                passage_id=hit.passage_id,
+                version=passages[hit.passage_id].version,
+                section=passages[hit.passage_id].section,
+            )
+            for rank, hit in enumerate(result.hits, start=1)
+        ]
+        contacts, contacts_note = self.contact_finder(question) if self.contact_finder else ([], "")
+        relevant = bool(citations) and self._relevant(question, result, citations)
+        if relevant:
+            sentences = self._select_sentences(question, result, citations)
+            text = " ".join(f"{s} [{rank}]" for s, rank in sentences)
+        else:
+            sentences, text, citations = [], NOT_FOUND if not contacts else "", []
+        answer = Answer(
+            question=question,
+            answer=text,
+            abstained=not relevant and not contacts,
+            citations=citations,
+            contacts=contacts,
+            sentences=sentences,
+            contacts_note=contacts_note,
+        )
+        answer.latency_ms = (time.perf_counter() - started) * 1000
+        return answer
+
+    # --- steps -----------------------------------------------------------------------
+    def _check(self, question: str) -> str:
+        question = " ".join(question.split())
+        if not question:
+            raise QuestionError("The question is empty.")
+        if len(question) > self.config.max_question_chars:
+            raise QuestionError(
+                f"The question is {len(question)} characters long; please keep it under "
+                f"{self.config.max_question_chars} and ask one thing at a time."
+            )
+        return question
+
+    def _relevant(self, question: str, result: SearchResult, citations: list[Citation]) -> bool:
+        """Close in meaning, or sharing most of the question's distinctive terms."""
+        if result.best_similarity >= self.config.min_relevance:
+            return True
+        lexical = self.searcher.lexical
+        coverage = max(
+            lexical.term_coverage(question, f"{c.section} {c.text}") for c in citations[:3]
+        )
+        return coverage >= self.config.lexical_rescue
+
+    def _select_sentences(
+        self, question: str, result: SearchResult, citations: list[Citation]
+    ) -> list[tuple[str, int]]:
+        """Quote the sentences closest to the question from the top three passages."""
+        candidates: list[tuple[int, int, str]] = []  # (citation rank, position, sentence)
+        for citation in citations[:3]:
+            for position, sentence in enumerate(split_sentences(citation.text)):
+                # A question from the corpus answers nothing; quote statements only.
+                if len(sentence) >= 20 and not sentence.rstrip(" ”\"'").endswith("?"):
+                    candidates.append((citation.rank, position, sentence))
+        if not candidates:
+            return [(citations[0].text, citations[0].rank)]
+        texts = [c[2] for c in candidates]
+        query_vector = result.query_vector
+        if query_vector is None:
+            query_vector = self.searcher.embedder.embed([question])[0]
+        similarity = self.searcher.embedder.embed(texts) @ np.asarray(query_vector)
+        lexical = self.searcher.lexical
+        scores = [
+            0.75 * float(sim) + 0.25 * lexical.term_coverage(question, text) + 0.04 * (3 - rank)
+            for sim, (rank, _, text) in zip(similarity, candidates)
+        ]
+        order = sorted(range(len(candidates)), key=lambda i: -scores[i])
+        best = scores[order[0]]
+        chosen: list[int] = []
+        per_passage: dict[int, int] = {}
+        length = 0
+        for i in order:
+            rank, _, text = candidates[i]
+            if len(chosen) >= self.config.answer_sentences:
+                break
+            if chosen and (scores[i] < best - 0.12 or length + len(text) > 900):
+                continue
+            if per_passage.get(rank, 0) >= 2:
+                continue
+            chosen.append(i)
+            per_passage[rank] = per_passage.get(rank, 0) + 1
+            length += len(text)
+        chosen.sort(key=lambda i: (candidates[i][0], candidates[i][1]))
+        return [(candidates[i][2], candidates[i][0]) for i in chosen]
+

@@ -1,0 +1,112 @@
+"""BM25 over passages with bm25s, persisted beside the Chroma directory.
+
+bm25s indexes are immutable, so every change rebuilds the whole index (milliseconds for
+thousands of passages) into a fresh folder and swaps it in with a rename.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from pathlib import Path
+from typing import Sequence
+
+import bm25s
+import numpy as np
+import Stemmer
+
+_STEMMER = Stemmer.Stemmer("english")
+
+
+def tokenize(texts: Sequence[str]) -> list[list[str]]:
+    return bm25s.tokenize(
+        list(texts), stopwords="en", stemmer=_STEMMER, return_ids=False, show_progress=False
+    )
+
+
+class LexicalIndex:
+    """Stemmed English BM25 (Lucene variant)."""
+
+    def __init__(self, path: Path | None = None, *, k1: float = 0.9, b: float = 0.4):
+        self.path = path
+        self.k1, self.b = k1, b
+        self.ids: list[str] = []
+        self._bm25: bm25s.BM25 | None = None
+        self._doc_freq: dict[str, int] = {}
+        if path is not None and (path / "ids.json").exists():
+            self._load()
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def build(self, ids: Sequence[str], texts: Sequence[str]) -> None:
+        self.ids = list(ids)
+        tokens = tokenize(texts)
+        self._doc_freq = {}
+        for doc in tokens:
+            for term in set(doc):
+                self._doc_freq[term] = self._doc_freq.get(term, 0) + 1
+        if not self.ids:
+            self._bm25 = None
+        else:
+            self._bm25 = bm25s.BM25(k1=self.k1, b=self.b)
+            self._bm25.index(tokens, show_progress=False)
+        if self.path is not None:
+            self._save()
+
+    def search(self, query: str, k: int) -> list[tuple[str, float]]:
+        """(passage id, BM25 score), best first; only passages sharing a term with the query."""
+        if self._bm25 is None:
+            return []
+        terms = [t for t in tokenize([query])[0] if t in self._bm25.vocab_dict]
+        if not terms:
+            return []
+        scores = self._bm25.get_scores(terms)
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top])]
+        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency; a term the corpus never uses gets the highest value."""
+        n = max(len(self.ids), 1)
+        df = self._doc_freq.get(term, 0)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def term_coverage(self, query: str, text: str) -> float:
+        """IDF-weighted share of the query's terms that occur in `text` (0..1)."""
+        q_terms = set(tokenize([query])[0])
+        if not q_terms:
+            return 0.0
+        t_terms = set(tokenize([text])[0])
+        total = sum(self.idf(t) for t in q_terms)
+        found = sum(self.idf(t) for t in q_terms & t_terms)
+        return found / total if total else 0.0
+
+    # --- persistence -----------------------------------------------------------------
+    def _save(self) -> None:
+        assert self.path is not None
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        if self._bm25 is not None:
+            self._bm25.save(str(tmp / "bm25"), show_progress=False)
+        (tmp / "doc_freq.json").write_text(json.dumps(self._doc_freq))
+        # ids.json is written last: its presence marks a complete index
+        (tmp / "ids.json").write_text(json.dumps(self.ids))
+        old = self.path.with_name(self.path.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if self.path.exists():
+            self.path.rename(old)
+        tmp.rename(self.path)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def _load(self) -> None:
+        assert self.path is not None
+        self.ids = json.loads((self.path / "ids.json").read_text())
+        self._doc_freq = json.loads((self.path / "doc_freq.json").read_text())
+        bm25_dir = self.path / "bm25"
+        self._bm25 = (
+            bm25s.BM25.load(str(bm25_dir), show_progress=False) if bm25_dir.exists() else None
+        )

@@ -1,0 +1,87 @@
+"""Scoring the answer service on a question file (the format of qa-dev.jsonl).
+
+Each line: id, kind (passage | xling | contact | out_of_scope), question, and either
+`expect` (strings a correct cited passage contains) or `expect_contact` (directory ids).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+from pathlib import Path
+from typing import Callable, Iterable
+
+from .answer import Answer
+
+
+def normalise(text: str) -> str:
+    """Whitespace collapsed, case-folded, '*' removed: how expect strings are matched."""
+    return re.sub(r"\s+", " ", text.replace("*", "")).strip().casefold()
+
+
+def read_questions(path: Path) -> list[dict]:
+    items = []
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"{path}:{number}: not JSON ({error.msg})") from None
+        if "question" not in item or "kind" not in item:
+            raise ValueError(f"{path}:{number}: needs 'question' and 'kind'")
+        items.append(item)
+    return items
+
+
+def first_hit_rank(answer: Answer, expect: Iterable[str]) -> int | None:
+    wanted = [normalise(e) for e in expect]
+    for citation in answer.citations:
+        text = normalise(citation.text)
+        if any(w in text for w in wanted):
+            return citation.rank
+    return None
+
+
+def evaluate_qa(items: list[dict], answer: Callable[[str], Answer]) -> dict:
+    """hit@1/hit@5 per passage kind, contact@3, abstention on out-of-scope, false abstentions."""
+    kinds: dict[str, dict] = {}
+    misses: list[dict] = []
+    cited_lengths: list[int] = []
+    false_abstentions = 0
+    for item in items:
+        result = answer(item["question"])
+        kind = item["kind"]
+        bucket = kinds.setdefault(kind, {"n": 0})
+        bucket["n"] += 1
+        if kind != "out_of_scope" and result.abstained:
+            false_abstentions += 1
+        cited_lengths.extend(len(c.text) for c in result.citations)
+        if "expect" in item:
+            rank = first_hit_rank(result, item["expect"])
+            bucket["hit@1"] = bucket.get("hit@1", 0) + (rank == 1)
+            bucket["hit@5"] = bucket.get("hit@5", 0) + (rank is not None and rank <= 5)
+            if rank != 1:
+                misses.append({"id": item.get("id"), "kind": kind, "rank": rank,
+                               "abstained": result.abstained})
+        if "expect_contact" in item:
+            top = [c.get("id") for c in result.contacts[:3]]
+            ok = any(cid in top for cid in item["expect_contact"])
+            bucket["contact@3"] = bucket.get("contact@3", 0) + ok
+            if not ok:
+                misses.append({"id": item.get("id"), "kind": kind, "got": top})
+        if kind == "out_of_scope":
+            bucket["abstained"] = bucket.get("abstained", 0) + result.abstained
+            if not result.abstained:
+                misses.append({"id": item.get("id"), "kind": kind, "abstained": False})
+    report: dict = {}
+    for kind, bucket in kinds.items():
+        n = bucket.pop("n")
+        report[kind] = {"n": n, **{k: round(v / n, 4) for k, v in bucket.items()}}
+    in_scope = sum(r["n"] for k, r in report.items() if k != "out_of_scope")
+    report["false_abstentions"] = false_abstentions
+    report["false_abstention_rate"] = round(false_abstentions / in_scope, 4) if in_scope else 0.0
+    report["median_cited_chars"] = int(statistics.median(cited_lengths)) if cited_lengths else 0
+    report["misses"] = misses
+    return report

@@ -1,0 +1,101 @@
+"""Hybrid search: the dense and lexical indexes, fused, filtered to what is served."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Literal, Sequence
+
+import numpy as np
+
+from .dense_index import DenseIndex
+from .embeddings import Embedder
+from .fusion import reciprocal_rank_fusion, weighted_score_fusion
+from .lexical_index import LexicalIndex
+
+Mode = Literal["hybrid", "dense", "bm25"]
+
+
+@dataclass(frozen=True)
+class FusionConfig:
+    method: Literal["rrf", "weighted"] = "weighted"
+    rrf_k: int = 60
+    dense_weight: float = 0.4
+    candidates: int = 100
+
+
+@dataclass(frozen=True)
+class Hit:
+    passage_id: str
+    score: float
+    dense_similarity: float | None
+    lexical_score: float | None
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    hits: list[Hit]
+    #: the query's embedding (None in bm25 mode), reused to rank answer sentences
+    query_vector: "np.ndarray | None"
+    #: cosine similarity of the closest served passage: the abstention signal
+    best_similarity: float
+
+
+class HybridSearcher:
+    def __init__(
+        self,
+        embedder: Embedder,
+        dense: DenseIndex,
+        lexical: LexicalIndex,
+        fusion: FusionConfig = FusionConfig(),
+    ):
+        self.embedder = embedder
+        self.dense = dense
+        self.lexical = lexical
+        self.fusion = fusion
+
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        *,
+        mode: Mode = "hybrid",
+        keep: Callable[[Sequence[str]], set[str]] | None = None,
+    ) -> SearchResult:
+        """The k best passages. `keep` filters candidate ids (e.g. to served versions)."""
+        n = max(self.fusion.candidates, k)
+        dense: list[tuple[str, float]] = []
+        lexical: list[tuple[str, float]] = []
+        vector = None
+        if mode in ("hybrid", "dense"):
+            vector = self.embedder.embed([query])[0]
+            dense = self.dense.search_vector(vector, n)
+        if mode in ("hybrid", "bm25"):
+            lexical = self.lexical.search(query, n)
+        if keep is not None:
+            allowed = keep([pid for pid, _ in dense] + [pid for pid, _ in lexical])
+            dense = [(p, s) for p, s in dense if p in allowed]
+            lexical = [(p, s) for p, s in lexical if p in allowed]
+        dense_by_id, lexical_by_id = dict(dense), dict(lexical)
+        if mode == "dense":
+            fused = dense_by_id
+        elif mode == "bm25":
+            fused = lexical_by_id
+        else:
+            fused = self._fuse(dense, lexical)
+        best = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:k]
+        hits = [Hit(pid, score, dense_by_id.get(pid), lexical_by_id.get(pid)) for pid, score in best]
+        best_similarity = max(dense_by_id.values(), default=0.0)
+        return SearchResult(hits, vector, best_similarity)
+
+    def _fuse(
+        self, dense: list[tuple[str, float]], lexical: list[tuple[str, float]]
+    ) -> dict[str, float]:
+        w = self.fusion.dense_weight
+        if self.fusion.method == "weighted":
+            return weighted_score_fusion([dense, lexical], [w, 1.0 - w])
+        # RRF weights are scaled so that w = 0.5 is the plain, unweighted fusion
+        return reciprocal_rank_fusion(
+            [[p for p, _ in dense], [p for p, _ in lexical]],
+            k=self.fusion.rrf_k,
+            weights=[2 * w, 2 * (1.0 - w)],
+        )

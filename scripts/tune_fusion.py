@@ -1,0 +1,72 @@
+"""Sweep BM25 and fusion parameters on a BEIR split (SciFact *train*, never test).
+
+    .venv/bin/python scripts/tune_fusion.py ../shared/bench/scifact --split train
+
+The corpus is embedded once; query vectors are memoised for the sweep only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.settings import load_settings  # noqa: E402
+from retrieval.beir import BeirIndex, load_beir, run_queries, score_runs  # noqa: E402
+from retrieval.embeddings import SentenceTransformerEmbedder  # noqa: E402
+from retrieval.search import FusionConfig  # noqa: E402
+
+
+class MemoEmbedder:
+    def __init__(self, inner):
+        self.inner, self.name, self.memo = inner, inner.name, {}
+
+    def embed(self, texts, *, show_progress=False):
+        if len(texts) == 1 and texts[0] in self.memo:
+            return self.memo[texts[0]][None, :]
+        vectors = self.inner.embed(texts)
+        if len(texts) == 1:
+            self.memo[texts[0]] = vectors[0]
+        return vectors
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("directory", type=Path)
+    parser.add_argument("--split", default="train")
+    args = parser.parse_args()
+    if args.split == "test":
+        sys.exit("tune on train; test is for reporting")
+    settings = load_settings()
+    embedder = MemoEmbedder(SentenceTransformerEmbedder(settings.embedding_model))
+    data = load_beir(args.directory, args.split)
+    index = BeirIndex(data, embedder)
+    rows = []
+    ids = list(data.corpus)
+    texts = [data.corpus[i] for i in ids]
+    for k1, b in itertools.product((0.9, 1.2, 1.5), (0.4, 0.75)):
+        index.lexical.k1, index.lexical.b = k1, b
+        index.lexical.build(ids, texts)
+        configs = [FusionConfig("rrf", k, w) for k in (10, 30, 60, 100) for w in (0.3, 0.4, 0.5, 0.6, 0.7)]
+        configs += [FusionConfig("weighted", 60, w) for w in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)]
+        base = index.searcher(FusionConfig())
+        for mode in ("bm25",) + (("dense",) if (k1, b) == (0.9, 0.4) else ()):
+            runs, _ = run_queries(base, data, mode)
+            rows.append({"k1": k1, "b": b, "mode": mode, **score_runs(runs, data.qrels)})
+            print(json.dumps(rows[-1]), flush=True)
+        for cfg in configs:
+            runs, _ = run_queries(index.searcher(cfg), data, "hybrid")
+            rows.append({"k1": k1, "b": b, "mode": "hybrid", "fusion": cfg.method,
+                         "rrf_k": cfg.rrf_k, "w": cfg.dense_weight, **score_runs(runs, data.qrels)})
+            print(json.dumps(rows[-1]), flush=True)
+    best = max((r for r in rows if r["mode"] == "hybrid"), key=lambda r: r["ndcg@10"])
+    print("BEST", json.dumps(best))
+    index.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# No model weights may be fetched: the embedding model comes from an installed package.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SAMPLES = ROOT / "knowledge" / "samples"
+
+
+@pytest.fixture(scope="session")
+def real_embedder():
+    """The bundled all-MiniLM-L6-v2, loaded once per test session."""
+    from retrieval.embeddings import SentenceTransformerEmbedder
+
+    from bot.settings import DEFAULT_EMBEDDING_MODEL
+
+    embedder = SentenceTransformerEmbedder(DEFAULT_EMBEDDING_MODEL)
+    embedder.embed(["warm up"])
+    return embedder
+
+
+@pytest.fixture
+def fake_embedder():
+    from tests.fakes import HashingEmbedder
+
+    return HashingEmbedder()
