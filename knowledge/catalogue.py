@@ -8,7 +8,10 @@ version becomes visible at the single moment `activate_version` commits.
 
 from __future__ import annotations
 
+import functools
 import re
+import sqlite3
+import threading
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -102,6 +105,17 @@ class NewPassage:
     text: str
 
 
+def _locked(method):
+    """Serialise a Catalogue method on the instance's lock."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with self.lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 def utcnow() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -124,14 +138,21 @@ class Catalogue:
     def __init__(self, path: Path | str):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite_utils.Database(self.path)
+        # One connection shared by the bot's worker threads: sqlite3 allows that once
+        # check_same_thread is off, provided calls are serialised (self.lock).
+        self.lock = threading.RLock()
+        self.db = sqlite_utils.Database(
+            sqlite3.connect(str(self.path), check_same_thread=False, timeout=30)
+        )
         self.db.execute("PRAGMA journal_mode=WAL")
         migrations.apply(self.db)
 
     # --- reading ---------------------------------------------------------------------
+    @_locked
     def is_empty(self) -> bool:
         return self.db["documents"].count == 0
 
+    @_locked
     def documents(self, include_removed: bool = False) -> list[dict]:
         where = None if include_removed else "status = 'active'"
         rows = list(self.db["documents"].rows_where(where, order_by="created_at, id"))
@@ -143,10 +164,12 @@ class Catalogue:
             row["passages"] = counts.get((row["id"], row["current_version"]), 0)
         return rows
 
+    @_locked
     def document(self, document_id: str) -> dict | None:
         rows = list(self.db["documents"].rows_where("id = ?", [document_id]))
         return rows[0] if rows else None
 
+    @_locked
     def version_by_hash(self, content_hash: str) -> dict | None:
         """The serving version with this exact content, if any."""
         rows = list(
@@ -156,6 +179,7 @@ class Catalogue:
         )
         return rows[0] if rows else None
 
+    @_locked
     def document_by_filename(self, filename: str) -> dict | None:
         sql = (
             "select d.* from documents d join versions v on v.document_id = d.id "
@@ -164,6 +188,7 @@ class Catalogue:
         rows = list(self.db.query(sql, [filename]))
         return rows[0] if rows else None
 
+    @_locked
     def served_passages(self, ids: Sequence[str]) -> dict[str, PassageRecord]:
         """The passages among `ids` that belong to a serving version, by id."""
         if not ids:
@@ -177,6 +202,7 @@ class Catalogue:
         """
         return {row["id"]: _record(row) for row in self.db.query(sql, list(ids))}
 
+    @_locked
     def indexable_passages(self) -> list[PassageRecord]:
         """Passages of serving and in-progress versions: what the lexical index holds."""
         sql = """
@@ -188,6 +214,7 @@ class Catalogue:
         """
         return [_record(row) for row in self.db.query(sql)]
 
+    @_locked
     def passage_count(self) -> int:
         sql = (
             "select count(*) from passages p join versions v on v.document_id = p.document_id "
@@ -196,6 +223,7 @@ class Catalogue:
         return self.db.execute(sql).fetchone()[0]
 
     # --- writing ---------------------------------------------------------------------
+    @_locked
     def new_document_id(self, name: str) -> str:
         base = slugify(name)
         candidate, n = base, 2
@@ -203,6 +231,7 @@ class Catalogue:
             candidate, n = f"{base}-{n}", n + 1
         return candidate
 
+    @_locked
     def begin_version(
         self,
         *,
@@ -271,6 +300,7 @@ class Catalogue:
         records = [_record({**row, "title": title}) for row in rows]
         return document_id, version, records
 
+    @_locked
     def activate_version(self, document_id: str, version: int, title: str | None = None) -> None:
         """Serve `version` from now on; the previous serving version is superseded."""
         now = utcnow()
@@ -289,6 +319,7 @@ class Catalogue:
                 changes["title"] = title
             self.db["documents"].update(document_id, changes)
 
+    @_locked
     def abandon_version(self, document_id: str, version: int) -> None:
         """Forget a version that failed while indexing (its passages go with it)."""
         with self.db.conn:
