@@ -13,6 +13,8 @@ from typing import Callable, Protocol, Sequence
 
 import numpy as np
 
+from .glossary import expand_query
+from .rerank import answerability
 from .search import HybridSearcher, Mode, SearchResult
 from .sentences import split_sentences
 
@@ -29,6 +31,7 @@ class QuestionError(ValueError):
 
 class Passage(Protocol):
     id: str
+    kind: str
     document_id: str
     version: int
     title: str
@@ -116,13 +119,18 @@ class AnswerService:
     def answer(self, question: str) -> Answer:
         started = time.perf_counter()
         question = self._check(question)
+        query = expand_query(question)
         result = self.searcher.search(
-            question,
-            self.config.top_k,
+            query,
+            max(self.config.top_k * 4, 20),
             mode=self.config.mode,
             keep=lambda ids: set(self.lookup(ids)),
         )
         passages = self.lookup([hit.passage_id for hit in result.hits])
+        hits = sorted(
+            result.hits,
+            key=lambda h: -h.score * answerability(passages[h.passage_id].kind, passages[h.passage_id].text),
+        )[: self.config.top_k]
         citations = [
             Citation(
                 rank=rank,
@@ -135,12 +143,12 @@ class AnswerService:
                 version=passages[hit.passage_id].version,
                 section=passages[hit.passage_id].section,
             )
-            for rank, hit in enumerate(result.hits, start=1)
+            for rank, hit in enumerate(hits, start=1)
         ]
         contacts, contacts_note = self.contact_finder(question) if self.contact_finder else ([], "")
-        relevant = bool(citations) and self._relevant(question, result, citations)
+        relevant = bool(citations) and self._relevant(query, result, citations)
         if relevant:
-            sentences = self._select_sentences(question, result, citations)
+            sentences = self._select_sentences(query, result, citations)
             text = " ".join(f"{s} [{rank}]" for s, rank in sentences)
         else:
             sentences, text, citations = [], NOT_FOUND if not contacts else "", []

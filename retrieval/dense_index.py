@@ -12,6 +12,7 @@ from typing import Sequence
 import numpy as np
 
 from .embeddings import Embedder
+from .sentences import split_sentences
 
 
 def _embedding_function(embedder: Embedder):
@@ -38,6 +39,29 @@ def _embedding_function(embedder: Embedder):
     return JitbotEmbeddingFunction()
 
 
+def windows(text: str, max_chars: int) -> list[str]:
+    """`text` whole if short, else overlapping runs of whole sentences of ~max_chars.
+
+    all-MiniLM-L6-v2 reads at most 256 word pieces (~1,000 characters of English);
+    anything past that would be invisible to the dense search.
+    """
+    if len(text) <= max_chars:
+        return [text]
+    sentences = split_sentences(text)
+    out: list[str] = []
+    start = 0
+    while start < len(sentences):
+        stop, size = start, 0
+        while stop < len(sentences) and (stop == start or size + len(sentences[stop]) <= max_chars):
+            size += len(sentences[stop]) + 1
+            stop += 1
+        out.append(" ".join(sentences[start:stop]))
+        if stop >= len(sentences):
+            break
+        start = max(stop - 1, start + 1)  # one sentence of overlap keeps context
+    return out
+
+
 class DenseIndex:
     """One Chroma collection of passage vectors, cosine space."""
 
@@ -49,6 +73,7 @@ class DenseIndex:
         url: str | None = None,
         collection: str = "passages",
         client=None,
+        window_chars: int = 900,
     ):
         import chromadb
         from chromadb.config import Settings as ChromaSettings
@@ -71,6 +96,7 @@ class DenseIndex:
             path.mkdir(parents=True, exist_ok=True)
             self.client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
         self.embedder = embedder
+        self.window_chars = window_chars
         self.collection_name = collection
         self.collection = self.client.get_or_create_collection(
             collection,
@@ -79,7 +105,8 @@ class DenseIndex:
         )
 
     def count(self) -> int:
-        return self.collection.count()
+        """Passages indexed (not vectors: a long passage has several)."""
+        return len(self.ids())
 
     def add(
         self,
@@ -90,34 +117,47 @@ class DenseIndex:
         batch_size: int = 256,
         progress=None,
     ) -> None:
-        """Embed and upsert in batches; `progress(n)` is called after each batch."""
+        """Embed and upsert in batches; `progress(n)` is called with passages done.
+
+        A passage longer than the model's window gets one vector per window of
+        sentences (ids "<passage>::<n>"), so its end is searchable too.
+        """
         for start in range(0, len(ids), batch_size):
             stop = start + batch_size
-            vectors = self.embedder.embed(texts[start:stop])
-            self.collection.upsert(
-                ids=list(ids[start:stop]),
-                embeddings=vectors,
-                metadatas=list(metadatas[start:stop]),
-            )
+            vector_ids, vector_texts, vector_meta = [], [], []
+            for pid, text, meta in zip(ids[start:stop], texts[start:stop], metadatas[start:stop]):
+                for n, window in enumerate(windows(text, self.window_chars)):
+                    vector_ids.append(f"{pid}::{n}")
+                    vector_texts.append(window)
+                    vector_meta.append({**meta, "passage_id": pid})
+            vectors = self.embedder.embed(vector_texts)
+            self.collection.upsert(ids=vector_ids, embeddings=vectors, metadatas=vector_meta)
             if progress:
-                progress(len(vectors))
+                progress(len(ids[start:stop]))
 
     def delete(self, ids: Sequence[str]) -> None:
-        for start in range(0, len(ids), 1000):
-            self.collection.delete(ids=list(ids[start : start + 1000]))
+        for start in range(0, len(ids), 500):
+            self.collection.delete(where={"passage_id": {"$in": list(ids[start : start + 500])}})
 
     def ids(self) -> set[str]:
-        return set(self.collection.get(include=[])["ids"])
+        """The passage ids that have at least one vector."""
+        metadatas = self.collection.get(include=["metadatas"])["metadatas"]
+        return {m["passage_id"] for m in metadatas}
 
     def search_vector(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
-        """(passage id, cosine similarity), best first."""
-        n = min(k, self.count())
+        """(passage id, cosine similarity of its best window), best first."""
+        n = min(k * 2, self.collection.count())
         if n == 0:
             return []
         result = self.collection.query(
-            query_embeddings=[vector], n_results=n, include=["distances"]
+            query_embeddings=[vector], n_results=n, include=["distances", "metadatas"]
         )
-        return [(pid, 1.0 - dist) for pid, dist in zip(result["ids"][0], result["distances"][0])]
+        best: dict[str, float] = {}
+        for meta, dist in zip(result["metadatas"][0], result["distances"][0]):
+            pid = meta["passage_id"]
+            if pid not in best:  # results come best first
+                best[pid] = 1.0 - dist
+        return list(best.items())[:k]
 
     def drop(self) -> None:
         self.client.delete_collection(self.collection_name)
