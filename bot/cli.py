@@ -26,7 +26,14 @@ def _stderr(message: str) -> None:
 @click.pass_context
 def main(ctx: click.Context, data_dir: Path | None) -> None:
     """jitbot: cited answers on joint investigations for prosecutors' networks."""
-    ctx.obj = Services(load_settings(data_dir=data_dir))
+    from pydantic import ValidationError
+
+    try:
+        ctx.obj = Services(load_settings(data_dir=data_dir))
+    except ValidationError as error:  # one line per bad setting, not a traceback
+        raise click.ClickException("invalid settings: " + "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in error.errors()
+        )) from None
 
 
 pass_services = click.make_pass_decorator(Services)
@@ -81,7 +88,7 @@ def kb() -> None:
 @pass_services
 def kb_add(services: Services, paths, title, source_url, published, language, tags) -> None:
     """Add files or folders (txt, md, pdf, docx, html); unchanged files are skipped."""
-    from knowledge.ingest import expand_paths
+    from knowledge.ingest import AddResult, expand_paths
 
     from .progress import indexing_progress
 
@@ -102,12 +109,15 @@ def kb_add(services: Services, paths, title, source_url, published, language, ta
     with indexing_progress() as progress:
         for path in files:
             task = progress.add_task(path.name, total=None)
-            result = kb_.add_file(
-                path,
-                title=title,
-                metadata=metadata,
-                progress=lambda n, task=task: progress.advance(task, n),
-            )
+            try:
+                result = kb_.add_file(
+                    path,
+                    title=title,
+                    metadata=metadata,
+                    progress=lambda n, task=task: progress.advance(task, n),
+                )
+            except Exception as error:  # the KB rolled itself back; report and go on
+                result = AddResult(path, "failed", reason=f"indexing failed: {error}")
             progress.update(task, visible=False)
             results.append(result)
             (_stderr if result.status == "failed" else click.echo)(result.line())
