@@ -21,17 +21,22 @@ def eval_group() -> None:
 @eval_group.command("qa")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--generator/--extractive", "generate", default=None,
+              help="Answer with the language model (JITBOT_LLM_*) or extractively "
+                   "[default: as configured].")
 @pass_services
-def eval_qa(services: Services, file: Path, as_json: bool) -> None:
+def eval_qa(services: Services, file: Path, as_json: bool, generate: bool | None) -> None:
     """Score hit@1/hit@5, contact@3 and abstention on a question file (qa-dev.jsonl format)."""
     from retrieval.qa_eval import evaluate_qa, read_questions
 
     try:
         items = read_questions(file)
+        service = (services.answer_service if generate is None
+                   else services.answer_service_with(generate=generate))
     except ValueError as error:
         raise click.ClickException(str(error)) from None
     services.ensure_knowledge_base(lambda m: click.echo(m, err=True))
-    report = evaluate_qa(items, services.answer_service.answer)
+    report = evaluate_qa(items, service.answer)
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False))
         return

@@ -36,8 +36,12 @@ def contact_lines(contact: dict) -> list[str]:
 def render_plain(answer: Answer) -> str:
     """The answer printed by `jitbot ask`: quoted sentences, contacts, numbered sources."""
     lines: list[str] = []
+    if answer.original_question:  # a chat follow-up, rewritten: say what was answered
+        lines.append(f"(Read as: {answer.question})")
     if answer.answer:
         lines.append(answer.answer)
+    if answer.note:  # why the text is not what the language model wrote
+        lines.append(f"({answer.note})")
     if answer.contacts or answer.contacts_note:
         lines.append("")
         lines.append("Contact points:")

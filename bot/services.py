@@ -81,8 +81,64 @@ class Services:
         from retrieval.answer import AnswerService
 
         return AnswerService(
-            self.searcher, self.catalogue.served_passages, self.answer_config()
+            self.searcher, self.catalogue.served_passages, self.answer_config(),
+            generator=self.grounded_answerer, followups=self.followup_rewriter,
         )
+
+    # --- optional language model (JITBOT_LLM_*) --------------------------------------
+    @cached_property
+    def chat_model(self):
+        """The LangChain chat model named by the settings, or None (extractive answers)."""
+        s = self.settings
+        if s.llm_provider == "none":
+            return None
+        if s.llm_provider == "openai":
+            from langchain_openai import ChatOpenAI
+
+            key = s.llm_api_key.get_secret_value() if s.llm_api_key else "not-needed"
+            # No retries: a slow or failing model falls back to the extractive answer at once.
+            return ChatOpenAI(model=s.llm_model, base_url=s.llm_base_url, api_key=key,
+                              timeout=s.llm_timeout, max_retries=0, temperature=0)
+        from langchain_ollama import ChatOllama
+
+        return ChatOllama(model=s.llm_model, base_url=s.llm_base_url, temperature=0,
+                          client_kwargs={"timeout": s.llm_timeout})
+
+    @cached_property
+    def text_generator(self):
+        from retrieval.generation import LangChainGenerator
+
+        s = self.settings
+        model = self.chat_model
+        return None if model is None else LangChainGenerator(
+            model, name=f"{s.llm_provider}:{s.llm_model}", timeout=s.llm_timeout
+        )
+
+    @cached_property
+    def grounded_answerer(self):
+        from retrieval.generation import GroundedAnswerer
+
+        return None if self.text_generator is None else GroundedAnswerer(self.text_generator)
+
+    @cached_property
+    def followup_rewriter(self):
+        from retrieval.followup import FollowupRewriter
+
+        return FollowupRewriter(self.text_generator)
+
+    def answer_service_with(self, *, generate: bool):
+        """The answer service with the language model forced on or off (`eval qa`)."""
+        import copy
+
+        if generate and self.grounded_answerer is None:
+            raise ValueError(
+                "generative answers need a language model: set JITBOT_LLM_PROVIDER "
+                "(openai or ollama), JITBOT_LLM_MODEL and JITBOT_LLM_BASE_URL"
+            )
+        service = copy.copy(self.answer_service)
+        service.generator = self.grounded_answerer if generate else None
+        return service
+
 
     # --- first run -------------------------------------------------------------------
     def is_initialised(self) -> bool:

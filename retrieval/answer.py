@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Callable, Protocol, Sequence
+from typing import TYPE_CHECKING, Callable, Protocol, Sequence
 
 import numpy as np
 
@@ -17,6 +17,10 @@ from .glossary import expand_query
 from .rerank import answerability
 from .search import HybridSearcher, Mode, SearchResult
 from .sentences import split_sentences
+
+if TYPE_CHECKING:  # generation imports this module; only the types are needed here
+    from .followup import FollowupRewriter
+    from .generation import GenerationTrace, GroundedAnswerer
 
 NOT_FOUND = (
     "I could not find this in the knowledge base. None of the indexed documents "
@@ -80,9 +84,19 @@ class Answer:
     sentences: list[tuple[str, int]] = field(default_factory=list)
     contacts_note: str = ""
     latency_ms: float = 0.0
+    # --- set only when a language model was asked (retrieval/generation.py) ---
+    #: who wrote the answer text: "openai:<model>", "ollama:<model>", or "extractive" (fallback)
+    generator: str = ""
+    #: the prompt file used, e.g. "grounded_answer.v1"
+    prompt: str = ""
+    #: why the answer is not what the model wrote (fallback, sentences removed)
+    note: str = ""
+    #: the chat message as typed, when it was rewritten into `question` (a follow-up)
+    original_question: str = ""
+    generation: GenerationTrace | None = None
 
     def to_json(self) -> dict:
-        return {
+        data = {
             "question": self.question,
             "answer": self.answer,
             "abstained": self.abstained,
@@ -92,6 +106,12 @@ class Answer:
             ],
             "contacts": self.contacts,
         }
+        if self.generator:
+            data.update(generator=self.generator, prompt=self.prompt, note=self.note)
+        if self.original_question:
+            data["original_question"] = self.original_question
+        return data
+
 
 
 _CITATION_FIELDS = ("rank", "document_id", "title", "locator", "text", "score")
@@ -110,15 +130,46 @@ class AnswerService:
         lookup: Callable[[Sequence[str]], dict[str, Passage]],
         config: AnswerConfig = AnswerConfig(),
         contact_finder: ContactFinder | None = None,
+        generator: GroundedAnswerer | None = None,
+        followups: FollowupRewriter | None = None,
     ):
         self.searcher = searcher
         self.lookup = lookup
         self.config = config
         self.contact_finder = contact_finder
+        #: words the answer with a language model (None: extractive answers only)
+        self.generator = generator
+        #: turns a chat follow-up into a standalone question (None: the heuristic only)
+        self.followups = followups
 
-    def answer(self, question: str) -> Answer:
+    def answer_stream(
+        self,
+        question: str,
+        history: Sequence[tuple[str, str]] = (),
+        on_partial: Callable[[str], None] | None = None,
+    ) -> Answer:
+        """Like `answer`; while a model writes, `on_partial` gets the checked text so far.
+
+        Called from a worker thread: `on_partial` runs on it, and throttling (e.g. one
+        message edit a second) is the front end's job. The returned Answer is final.
+        """
+        return self.answer(question, history, on_partial=on_partial)
+
+    def answer(
+        self,
+        question: str,
+        history: Sequence[tuple[str, str]] = (),
+        *,
+        on_partial: Callable[[str], None] | None = None,
+    ) -> Answer:
+        """`history`: the chat's earlier (question as answered, answer text) turns, oldest first."""
         started = time.perf_counter()
-        question = self._check(question)
+        question = asked = self._check(question)
+        if history:
+            from .followup import FollowupRewriter
+
+            rewriter = self.followups or FollowupRewriter()
+            question = self._check(rewriter.standalone(question, history)[: self.config.max_question_chars])
         query = expand_query(question)
         result = self.searcher.search(
             query,
@@ -161,6 +212,10 @@ class AnswerService:
             sentences=sentences,
             contacts_note=contacts_note,
         )
+        if question != asked:
+            answer.original_question = asked
+        if self.generator is not None:
+            answer = self.generator.answer_from(answer, on_partial)
         answer.latency_ms = (time.perf_counter() - started) * 1000
         return answer
 

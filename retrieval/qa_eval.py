@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .answer import Answer
+from .citation_check import check_citations
 
 
 def normalise(text: str) -> str:
@@ -50,8 +51,10 @@ def evaluate_qa(items: list[dict], answer: Callable[[str], Answer]) -> dict:
     misses: list[dict] = []
     cited_lengths: list[int] = []
     false_abstentions = 0
+    answers: list[Answer] = []
     for item in items:
         result = answer(item["question"])
+        answers.append(result)
         kind = item["kind"]
         bucket = kinds.setdefault(kind, {"n": 0})
         bucket["n"] += 1
@@ -84,4 +87,39 @@ def evaluate_qa(items: list[dict], answer: Callable[[str], Answer]) -> dict:
     report["false_abstention_rate"] = round(false_abstentions / in_scope, 4) if in_scope else 0.0
     report["median_cited_chars"] = int(statistics.median(cited_lengths)) if cited_lengths else 0
     report["misses"] = misses
+    generation = generation_figures(answers)
+    if generation:
+        report["generation"] = generation
     return report
+
+
+def generation_figures(answers: list[Answer]) -> dict:
+    """How the language model did, for answers where it was asked (empty if it never was).
+
+    citation_validity: share of the model's sentences that cite only passages it was given
+    (measured before the check removes the others). delivered_validity: the same share in
+    the delivered answers that quote passages, generated or fallen back (the check should
+    make it 1.0).
+    """
+    asked = [a for a in answers if a.generation is not None]
+    if not asked:
+        return {}
+    checks = [a.generation.check for a in asked if a.generation.check is not None]
+    checks = [c for c in checks if not c.says_not_answered]
+    total = sum(c.total for c in checks)
+    valid = sum(len(c.kept) for c in checks)
+    delivered = [
+        check_citations(a.answer, {c.rank for c in a.citations})
+        for a in answers if a.citations  # contact-only answers quote no passage
+    ]
+    delivered_total = sum(c.total for c in delivered)
+    outcomes = [a.generation.outcome for a in asked]
+    return {
+        "asked": len(asked),
+        "citation_validity": round(valid / total, 4) if total else 0.0,
+        "sentences": total,
+        "delivered_validity": round(
+            sum(len(c.kept) for c in delivered) / delivered_total, 4
+        ) if delivered_total else 0.0,
+        **{o: outcomes.count(o) for o in ("kept", "trimmed", "fallback", "not_answered", "error")},
+    }

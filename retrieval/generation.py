@@ -1,0 +1,230 @@
+"""Optional generated answers: a chat model rewrites the retrieved passages into prose.
+
+Retrieval still decides everything that matters: which passages, whether to abstain. The
+model only words the answer, from numbered passages, and what it writes is checked
+(`citation_check`) before anyone sees it. Whatever goes wrong — an error, a timeout, uncited
+text — the caller gets the extractive answer back, with a note saying why.
+
+The model is any LangChain chat model (ChatOpenAI for vLLM / llama.cpp / OpenAI-compatible
+servers, ChatOllama), built by the composition root and wrapped in `LangChainGenerator`.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import time
+from dataclasses import dataclass, replace
+from typing import Callable, Iterator, Protocol, Sequence
+
+from prompts import Prompt, load_prompt
+
+from .answer import NOT_FOUND, Answer, Citation
+from .citation_check import CitationCheck, check_citations, complete_sentences
+
+log = logging.getLogger(__name__)
+
+PartialCallback = Callable[[str], None]
+
+
+class GenerationTimeout(TimeoutError):
+    """The model did not finish within its time budget."""
+
+
+class TextGenerator(Protocol):
+    """The one interface jitbot needs from a language model."""
+
+    #: recorded with each answer, e.g. "openai:qwen2.5-7b-instruct"
+    name: str
+
+    def complete(self, system: str, user: str) -> str: ...
+
+    def stream(self, system: str, user: str) -> Iterator[str]:
+        """The reply in pieces, as they arrive."""
+        ...
+
+
+class LangChainGenerator:
+    """A LangChain chat model (real or fake) behind `TextGenerator`."""
+
+    def __init__(self, model, name: str, timeout: float | None = None):
+        self.model = model
+        self.name = name
+        # The HTTP client enforces the timeout per request; this bounds a slow stream too.
+        self.timeout = timeout
+
+    def complete(self, system: str, user: str) -> str:
+        reply = self.model.invoke(_messages(system, user))
+        return _text(reply.content)
+
+    def stream(self, system: str, user: str) -> Iterator[str]:
+        started = time.monotonic()
+        for chunk in self.model.stream(_messages(system, user)):
+            if self.timeout is not None and time.monotonic() - started > self.timeout:
+                raise GenerationTimeout(f"no complete answer after {self.timeout:g} s")
+            piece = _text(chunk.content)
+            if piece:
+                yield piece
+
+
+@dataclass(frozen=True)
+class GenerationTrace:
+    """What happened when the model was asked, for the note shown and for evaluation."""
+
+    outcome: str  # kept | trimmed | fallback | not_answered | error
+    raw_text: str = ""
+    check: CitationCheck | None = None
+    error: str = ""
+
+
+# --- the prompt's passages -----------------------------------------------------------------
+# Tags that delimit the prompt's parts. Inside document text they are neutralised, so that a
+# document cannot close its own <passage> and speak outside it.
+_DELIMITERS = re.compile(
+    r"<\s*/?\s*(?:passages?|question|conversation|last_message|system|user|assistant)\b[^>]*>",
+    re.I,
+)
+
+
+def neutralise(text: str) -> str:
+    return _DELIMITERS.sub(lambda m: m[0].replace("<", "&lt;").replace(">", "&gt;"), text)
+
+
+def format_passages(citations: Sequence[Citation]) -> str:
+    return "\n\n".join(
+        f'<passage id="{c.rank}" source="{html.escape(neutralise(c.label()), quote=True)}">\n'
+        f"{neutralise(c.text.strip())}\n</passage>"
+        for c in citations
+    )
+
+
+def grounded_messages(prompt: Prompt, question: str, citations: Sequence[Citation]) -> tuple[str, str]:
+    """(system, user): the system message never varies; passages and question are data."""
+    return prompt.system, prompt.render(
+        passages=format_passages(citations), question=neutralise(question)
+    )
+
+
+# --- answering ---------------------------------------------------------------------------
+class GroundedAnswerer:
+    """Rewrites an extractive answer with a language model, keeping only cited sentences."""
+
+    def __init__(
+        self,
+        generator: TextGenerator,
+        prompt: Prompt | None = None,
+        *,
+        min_share: float = 0.5,
+    ):
+        self.generator = generator
+        self.prompt = prompt or load_prompt("grounded_answer")
+        self.min_share = min_share
+
+    def answer_from(self, extractive: Answer, on_partial: PartialCallback | None = None) -> Answer:
+        """The generated answer if it passes the citation check, else `extractive` with a note.
+
+        `on_partial` receives the checked text of the sentences finished so far (never an
+        uncited one) while the model streams; the returned Answer is the final word.
+        """
+        if extractive.abstained or not extractive.citations:
+            return extractive  # retrieval decides abstention; the model is not asked
+        system, user = grounded_messages(self.prompt, extractive.question, extractive.citations)
+        available = {c.rank for c in extractive.citations}
+        try:
+            raw = self._generate(system, user, available, on_partial)
+        except Exception as error:  # any failure of the model must leave a usable answer
+            log.warning("generation failed, answering extractively: %r", error)
+            return self._fallback(extractive, _failure_note(error, getattr(self.generator, "timeout", None)),
+                                  GenerationTrace("error", error=_describe(error)))
+        check = check_citations(raw, available, min_share=self.min_share)
+        trace = GenerationTrace(check.verdict, raw, check)
+        if check.verdict == "not_answered":
+            # As when retrieval abstains: "not found", next to any contact points found.
+            return replace(
+                extractive, answer=NOT_FOUND, abstained=not extractive.contacts,
+                citations=[], sentences=[], generator=self.generator.name, prompt=self.prompt.id,
+                note="The closest passages were read by the language model and do not answer this question.",
+                generation=trace,
+            )
+        if check.verdict == "fallback":
+            return self._fallback(
+                extractive,
+                "The generated answer did not cite its sources well enough; "
+                "showing quoted passages instead.",
+                trace,
+            )
+        removed = check.removed
+        note = (
+            f"{removed} generated sentence{'s' if removed > 1 else ''} without a valid citation "
+            f"{'were' if removed > 1 else 'was'} left out." if removed else ""
+        )
+        return replace(
+            extractive,
+            answer=check.text(),
+            sentences=[(s.text, rank) for s in check.kept for rank in s.cited],
+            generator=self.generator.name,
+            prompt=self.prompt.id,
+            note=note,
+            generation=trace,
+        )
+
+    def _generate(
+        self, system: str, user: str, available: set[int], on_partial: PartialCallback | None
+    ) -> str:
+        if on_partial is None:
+            return self.generator.complete(system, user)
+        text, shown = "", ""
+        for piece in self.generator.stream(system, user):
+            text += piece
+            checked = complete_sentences(text, available)
+            if checked != shown:
+                shown = checked
+                _safely(on_partial, shown)
+        return text
+
+    def _fallback(self, extractive: Answer, note: str, trace: GenerationTrace) -> Answer:
+        return replace(
+            extractive, generator="extractive", prompt=self.prompt.id, note=note, generation=trace
+        )
+
+
+# --- helpers -----------------------------------------------------------------------------
+def _messages(system: str, user: str) -> list[tuple[str, str]]:
+    return [("system", system), ("human", user)]
+
+
+def _text(content) -> str:
+    """A message's text; some models return a list of content blocks."""
+    if isinstance(content, str):
+        return content
+    return "".join(
+        block if isinstance(block, str) else str(block.get("text", ""))
+        for block in content or []
+    )
+
+
+def _is_timeout(error: BaseException) -> bool:
+    # httpx, openai and ollama each have their own timeout class; all are named so.
+    return isinstance(error, TimeoutError) or any(
+        "Timeout" in cls.__name__ for cls in type(error).__mro__
+    )
+
+
+def _failure_note(error: BaseException, timeout: float | None) -> str:
+    if _is_timeout(error):
+        limit = f" within {timeout:g} s" if timeout else " in time"
+        return f"The language model did not answer{limit}; showing quoted passages instead."
+    return "The language model could not be reached; showing quoted passages instead."
+
+
+def _describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"[:300]
+
+
+def _safely(callback: PartialCallback, text: str) -> None:
+    """A failing front-end callback (e.g. a message edit refused) must not lose the answer."""
+    try:
+        callback(text)
+    except Exception as error:
+        log.warning("partial-answer callback failed: %r", error)
