@@ -147,3 +147,7 @@ def kb_list(services: Services, as_json: bool) -> None:
 from .cli_eval import eval_group  # noqa: E402  (registered after the groups above)
 
 main.add_command(eval_group)
+
+from .cli_contacts import contacts_group  # noqa: E402
+
+main.add_command(contacts_group)

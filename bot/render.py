@@ -26,6 +26,9 @@ def contact_lines(contact: dict) -> list[str]:
     )
     if reach:
         lines.append(f"  {reach}")
+    for key, label in (("urgent_line", "urgent"), ("address", "address"), ("notes", "note")):
+        if contact.get(key):
+            lines.append(f"  {label}: {contact[key]}")
     verified = contact.get("last_verified")
     if verified:
         stale = " (check before use)" if contact.get("stale") else ""

@@ -83,6 +83,18 @@ class Services:
         return AnswerService(
             self.searcher, self.catalogue.served_passages, self.answer_config(),
             generator=self.grounded_answerer, followups=self.followup_rewriter,
+            contact_finder=self.directory.for_question,
+        )
+
+    @cached_property
+    def directory(self):
+        """Contact points, stored in the catalogue's SQLite file (table `contacts`)."""
+        from knowledge.contacts import Directory
+
+        s = self.settings
+        return Directory(
+            self.catalogue.db, lock=self.catalogue.lock,
+            stale_after_months=s.contacts_stale_months, max_results=s.contacts_max_results,
         )
 
     # --- optional language model (JITBOT_LLM_*) --------------------------------------
@@ -160,3 +172,20 @@ class Services:
                 sample.path, title=sample.title, metadata=sample.metadata
             )
             notify(f"  {result.line()}")
+        self.load_sample_contacts(notify)
+
+    def load_sample_contacts(self, notify: Callable[[str], None]) -> None:
+        """The bundled fictional directory, unless contacts were imported already."""
+        from datetime import date
+
+        from knowledge.catalogue import utcnow
+        from knowledge.contact_files import check_file
+        from knowledge.samples import sample_contacts_path
+
+        path = sample_contacts_path()
+        if path is None or self.directory.count():
+            return
+        checked = check_file(path, today=date.today())
+        plan = self.directory.plan_import(checked.records)
+        self.directory.apply(plan, now=utcnow())
+        notify(f"  contacts: {len(plan.added)} contact points from {path.name}")

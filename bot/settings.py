@@ -46,6 +46,12 @@ class Settings(BaseSettings):
     answer_sentences: int = Field(3, ge=1, le=8, description="sentences in an extractive answer")
     max_question_chars: int = Field(1000, ge=50, description="longer questions are refused")
 
+    # --- directory of contact points (knowledge/contacts.py) --------------------------
+    contacts_stale_months: int = Field(
+        12, ge=1, description="entries not verified for this many months say 'check before use'"
+    )
+    contacts_max_results: int = Field(5, ge=1, le=20, description="contacts listed per answer")
+
     # --- optional generative answers (retrieval/generation.py) -----------------------
     llm_provider: Literal["none", "openai", "ollama"] = Field(
         "none", description="none = extractive answers only; openai = any OpenAI-compatible server"

@@ -117,9 +117,24 @@ class Answer:
 _CITATION_FIELDS = ("rank", "document_id", "title", "locator", "text", "score")
 
 
+class ContactLookup(Protocol):
+    """What a contact finder returns (knowledge.contact_query.ContactLookup)."""
+
+    contacts: list[dict]
+    note: str  # e.g. "No contact point on file for Bhutan."
+    #: "none": not about contacts; "contact": only contacts (no passages quoted);
+    #: "mixed": the law from passages, plus contacts
+    intent: str
+    #: a mixed question without its contact clause (what passages are searched for), or ""
+    legal_question: str
+
+    @property
+    def summary(self) -> str: ...
+
+
 class ContactFinder(Protocol):
-    def __call__(self, question: str) -> tuple[list[dict], str]:
-        """Contacts matching a contact question, and a note (e.g. none on file for X)."""
+    def __call__(self, question: str) -> ContactLookup:
+        """The contact points a question asks for, if it asks for any."""
         ...
 
 
@@ -170,7 +185,21 @@ class AnswerService:
 
             rewriter = self.followups or FollowupRewriter()
             question = self._check(rewriter.standalone(question, history)[: self.config.max_question_chars])
-        query = expand_query(question)
+        contact_lookup = self.contact_finder(question) if self.contact_finder else None
+        if contact_lookup is not None and contact_lookup.intent == "contact":
+            # Only about contact points: the directory answers; no passage is quoted.
+            answer = Answer(
+                question=question,
+                answer=contact_lookup.summary,
+                abstained=not contact_lookup.contacts,
+                contacts=contact_lookup.contacts,
+                contacts_note=contact_lookup.note if contact_lookup.contacts else "",
+                original_question=asked if question != asked else "",
+            )
+            answer.latency_ms = (time.perf_counter() - started) * 1000
+            return answer
+        legal_part = contact_lookup.legal_question if contact_lookup else ""
+        query = expand_query(legal_part or question)
         result = self.searcher.search(
             query,
             max(self.config.top_k * 4, 20),
@@ -196,13 +225,16 @@ class AnswerService:
             )
             for rank, hit in enumerate(hits, start=1)
         ]
-        contacts, contacts_note = self.contact_finder(question) if self.contact_finder else ([], "")
+        contacts, contacts_note = (
+            (contact_lookup.contacts, contact_lookup.note) if contact_lookup else ([], "")
+        )
         relevant = bool(citations) and self._relevant(query, result, citations)
         if relevant:
             sentences = self._select_sentences(query, result, citations)
             text = " ".join(f"{s} [{rank}]" for s, rank in sentences)
         else:
-            sentences, text, citations = [], NOT_FOUND if not contacts else "", []
+            # A mixed question's legal part gets the plain "not found" next to its contacts.
+            sentences, text, citations = [], NOT_FOUND, []
         answer = Answer(
             question=question,
             answer=text,
