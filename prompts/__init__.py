@@ -15,8 +15,8 @@ from pathlib import Path
 PROMPTS_DIR = Path(__file__).resolve().parent
 
 _FILE = re.compile(r"^(?P<name>[a-z0-9_]+)\.v(?P<version>\d+)\.md$")
-_FRONT_MATTER = re.compile(r"\A---\n(?P<head>.*?)\n---\n", re.S)
-_SECTION = re.compile(r"^## (System|User)[ \t]*$", re.M)
+_FRONT_MATTER = re.compile(r"\A---\n(?P<head>.*?)\n---\n", re.DOTALL)
+_SECTION = re.compile(r"^## (System|User)[ \t]*$", re.MULTILINE)
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 
@@ -76,11 +76,11 @@ def parse_prompt(text: str, name: str, version: int, source: str = "prompt") -> 
     head = _FRONT_MATTER.match(text)
     if not head:
         raise PromptError(f"{source}: missing front matter (---, name:, version:, ---)")
-    fields = dict(
-        (key.strip(), value.strip())
+    fields = {
+        key.strip(): value.strip()
         for key, _, value in (line.partition(":") for line in head["head"].splitlines())
         if key.strip()
-    )
+    }
     # The file name and the front matter must agree: a copied file left unedited would
     # otherwise record the wrong version with every answer.
     if fields.get("name") != name or fields.get("version") != str(version):

@@ -8,8 +8,9 @@ answer survives (or nothing does), the caller falls back to the extractive answe
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Collection, Literal
+from typing import Literal
 
 from .sentences import _ABBREVIATIONS
 
@@ -88,7 +89,7 @@ class CitationCheck:
 def parse_marker(numbers: str) -> tuple[int, ...]:
     """'1, 2' -> (1, 2); '1-3' -> (1, 2, 3)."""
     cited: list[int] = []
-    for part in re.split(r"\s*(?:,|;|and)\s*", numbers, flags=re.I):
+    for part in re.split(r"\s*(?:,|;|and)\s*", numbers, flags=re.IGNORECASE):
         bounds = [int(n) for n in re.split(r"\s*[-–]\s*", part) if n]
         if len(bounds) == 2 and 0 <= bounds[1] - bounds[0] < 20:
             cited.extend(range(bounds[0], bounds[1] + 1))

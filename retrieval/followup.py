@@ -12,8 +12,9 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
 
 from prompts import Prompt, load_prompt
 
@@ -34,24 +35,31 @@ OPENERS = sorted(
     reverse=True,
 )
 #: Verbs and auxiliaries that make a message a question of its own ("and is it binding?").
-VERBS = set(
-    """
-    is are was were be been being am do does did done can could should must may might will
-    would shall has have had apply applies work works need needs mean means exist exists
-    require requires allow allows set sign signed contact happen happens differ differs
-    es son era fue ser esta estan hay puede pueden debe deben tiene tienen existe aplica
-    aplican necesita funciona se
-    est sont etait etre peut peuvent doit doivent faut a ont existe applique s'applique
-    fonctionne
-    ist sind war gibt kann konnen muss mussen hat haben gilt
-    e sono era puo possono deve devono ha hanno esiste si
-    sao pode podem deve devem tem existe aplica
-    """.split()
-)
+VERBS = {
+    # en
+    "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "done", "can",
+    "could", "should", "must", "may", "might", "will", "would", "shall", "has", "have", "had",
+    "apply", "applies", "work", "works", "need", "needs", "mean", "means", "exist", "exists",
+    "require", "requires", "allow", "allows", "set", "sign", "signed", "contact", "happen",
+    "happens", "differ", "differs",
+    # es
+    "es", "son", "era", "fue", "ser", "esta", "estan", "hay", "puede", "pueden", "debe", "deben",
+    "tiene", "tienen", "existe", "aplica", "aplican", "necesita", "funciona", "se",
+    # fr
+    "est", "sont", "etait", "etre", "peut", "peuvent", "doit", "doivent", "faut", "a", "ont",
+    "applique", "s'applique", "fonctionne",
+    # de
+    "ist", "sind", "war", "gibt", "kann", "konnen", "muss", "mussen", "hat", "haben", "gilt",
+    # it, pt
+    "e", "sono", "puo", "possono", "deve", "devono", "ha", "hanno", "esiste", "si",
+    "sao", "pode", "podem", "devem", "tem",
+}
 #: Prepositions after which a place or body is named ("in Italy", "para España", "au Portugal").
-PREPOSITIONS = set(
-    "in for at on from with under en para por con dans pour au aux a avec fur nach mit per em no na".split()
-)
+PREPOSITIONS = {
+    "in", "for", "at", "on", "from", "with", "under",  # en
+    "en", "para", "por", "con", "dans", "pour", "au", "aux", "a", "avec",  # es, fr
+    "fur", "nach", "mit", "per", "em", "no", "na",  # de, it, pt
+}
 _MAX_WORDS = 8
 _HISTORY_TURNS = 3
 _ANSWER_CHARS = 400
@@ -71,11 +79,11 @@ def split_opener(message: str) -> tuple[str, str] | None:
     """(opener, rest) if `message` opens with a follow-up opener, else None."""
     plain = _plain(message)
     for opener in OPENERS:
-        if plain == opener or plain.startswith(opener + " ") or plain.startswith(opener + ","):
+        if plain == opener or plain.startswith((opener + " ", opener + ",")):
             # Cut the same number of words from the original, keeping its spelling.
             n = len(opener.split())
             rest = re.sub(r"^[\s¿¡]*", "", message)
-            rest = re.sub(r"^(?:\S+\s+){%d}" % n, "", rest + " ", count=1).strip(" ,")
+            rest = re.sub(rf"^(?:\S+\s+){{{n}}}", "", rest + " ", count=1).strip(" ,")
             return opener, rest
     return None
 
@@ -174,13 +182,13 @@ class FollowupRewriter:
             reply = self.generator.complete(
                 self.prompt.system, self.prompt.render(history=conversation, question=neutralise(message))
             )
-        except Exception as error:  # fall back to the heuristic rather than fail the question
+        except Exception as error:  # noqa: BLE001 - the heuristic answers instead
             log.warning("follow-up rewrite failed: %r", error)
             return ""
         lines = [line.strip() for line in reply.strip().splitlines() if line.strip()]
         if not lines:
             return ""
-        question = re.sub(r"^(?:standalone question|question)\s*:\s*", "", lines[0], flags=re.I)
+        question = re.sub(r"^(?:standalone question|question)\s*:\s*", "", lines[0], flags=re.IGNORECASE)
         return question.strip(" \"'“”«»`")
 
 

@@ -15,8 +15,9 @@ import html
 import logging
 import re
 import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Callable, Iterator, Protocol, Sequence
+from typing import Protocol
 
 from prompts import Prompt, load_prompt
 
@@ -83,7 +84,7 @@ class GenerationTrace:
 # document cannot close its own <passage> and speak outside it.
 _DELIMITERS = re.compile(
     r"<\s*/?\s*(?:passages?|question|conversation|last_message|system|user|assistant)\b[^>]*>",
-    re.I,
+    re.IGNORECASE,
 )
 
 
@@ -133,7 +134,7 @@ class GroundedAnswerer:
         available = {c.rank for c in extractive.citations}
         try:
             raw = self._generate(system, user, available, on_partial)
-        except Exception as error:  # any failure of the model must leave a usable answer
+        except Exception as error:  # noqa: BLE001 - any failure of the model leaves the quoted answer
             log.warning("generation failed, answering extractively: %r", error)
             return self._fallback(extractive, _failure_note(error, getattr(self.generator, "timeout", None)),
                                   GenerationTrace("error", error=_describe(error)))
@@ -226,5 +227,5 @@ def _safely(callback: PartialCallback, text: str) -> None:
     """A failing front-end callback (e.g. a message edit refused) must not lose the answer."""
     try:
         callback(text)
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001
         log.warning("partial-answer callback failed: %r", error)

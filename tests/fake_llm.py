@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
+from pydantic import Field
 
 
 class UnreachableChatModel(BaseChatModel):
@@ -20,7 +21,7 @@ class UnreachableChatModel(BaseChatModel):
 class RecordingChatModel(FakeListChatModel):
     """FakeListChatModel that also keeps the messages it was sent."""
 
-    received: list = []
+    received: list = Field(default_factory=list)
 
     def _call(self, messages, stop=None, run_manager=None, **kwargs):
         self.received.append(messages)

@@ -20,8 +20,9 @@ import re
 import threading
 import time
 import zlib
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable
+from typing import Self
 
 Reply = Callable[[list[dict]], str]
 
@@ -44,7 +45,7 @@ class StandInLLM:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}/v1"
 
-    def start(self) -> "StandInLLM":
+    def start(self) -> Self:
         self._thread.start()
         return self
 
@@ -53,7 +54,7 @@ class StandInLLM:
         self._server.shutdown()
         self._server.server_close()
 
-    def __enter__(self) -> "StandInLLM":
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -133,7 +134,7 @@ def _handler_for(standin: StandInLLM) -> type[BaseHTTPRequestHandler]:
 
 
 # --- scripted replies ------------------------------------------------------------------------
-_PASSAGE = re.compile(r'<passage id="(\d+)"[^>]*>\n(.*?)\n</passage>', re.S)
+_PASSAGE = re.compile(r'<passage id="(\d+)"[^>]*>\n(.*?)\n</passage>', re.DOTALL)
 
 
 def quote_script(messages: list[dict]) -> str:
@@ -144,7 +145,7 @@ def quote_script(messages: list[dict]) -> str:
     """
     user = next(m["content"] for m in messages if m["role"] == "user")
     if "<last_message>" in user:  # the follow-up rewrite prompt: return the message as is
-        return re.search(r"<last_message>\n(.*?)\n</last_message>", user, re.S)[1]
+        return re.search(r"<last_message>\n(.*?)\n</last_message>", user, re.DOTALL)[1]
     passages = _PASSAGE.findall(user)
     if not passages:
         return "NOT_IN_PASSAGES"
@@ -152,7 +153,7 @@ def quote_script(messages: list[dict]) -> str:
     for number, text in passages[:2]:
         first = re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1)[0]
         sentences.append(f"{first.rstrip('.')} [{number}].")
-    question = re.search(r"<question>\n(.*?)\n</question>", user, re.S)[1]
+    question = re.search(r"<question>\n(.*?)\n</question>", user, re.DOTALL)[1]
     bucket = zlib.crc32(question.encode()) % 4
     if bucket == 0:
         sentences.append("This is well established in practice.")

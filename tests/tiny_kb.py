@@ -13,8 +13,8 @@ from retrieval.search import HybridSearcher
 #: (locator, section, text) of the background paper used by the generation tests
 PASSAGES = [
     ("para. 10", "Legal frameworks",
-     "Most countries have adopted legislation allowing joint investigations. Where such laws are "
-     "missing, ratified international instruments can be invoked as a legal basis."),
+     ("Most countries have adopted legislation allowing joint investigations. Where such laws "
+      "are missing, ratified international instruments can be invoked as a legal basis.")),
     ("para. 18", "Types of joint investigations",
      "Integrated joint investigations are usually located in the State of operation."),
     ("footnote 13", "Types of joint investigations",

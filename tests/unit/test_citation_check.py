@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from retrieval.citation_check import check_citations, complete_sentences, split_generated
+from retrieval.citation_check import (
+    check_citations,
+    complete_sentences,
+    split_generated,
+)
 
 
 def test_sentences_carry_the_citations_written_before_or_after_their_full_stop():
