@@ -19,14 +19,17 @@ from babel import Locale
 from .contact_vocabulary import (
     CONCEPTS,
     CONNECTORS,
+    CONTACTS_WITH,
     EXPLICIT,
     LANGUAGE_ADJECTIVES,
     LANGUAGE_TRIGGER,
     LEGAL,
     NOT_PLACES,
     PLACE_AFTER,
+    REQUEST,
     ROLE,
     WHO,
+    YES_NO,
     Concept,
 )
 from .countries import LOCALES, CountryMatch, country_phrase, find_countries, normalise
@@ -153,23 +156,29 @@ def parse(text: str, networks: set[str], *, explicit: bool = False) -> ParsedQue
     found_networks = [n for n, p in sorted(_network_patterns(networks).items()) if p.search(flat)]
     concepts = [c for c in CONCEPTS if c.question.search(flat)]
     anchor = bool(countries or found_networks or languages)
-    explicit_words = bool(EXPLICIT.search(flat))
+    # "build contacts with counterparts" speaks about contacts; it does not ask for one.
+    asking = CONTACTS_WITH.sub(" ", flat)
+    explicit_words = bool(EXPLICIT.search(asking))
+    request = bool(REQUEST.search(asking))
     role = bool(ROLE.search(flat))
     who = bool(WHO.search(flat))
     remainder = flat
     for concept in concepts:  # "mutual legal assistance" is not a legal question
         remainder = concept.question.sub(" ", remainder)
-    legal = bool(LEGAL.search(remainder))
+    # A yes/no question ("Do JITs help ...?") is about the law unless it asks who.
+    legal = bool(LEGAL.search(remainder)) or bool(YES_NO.match(flat) and not who)
     # "the contact point in Wakanda": a place we cannot match must not widen the search.
     unknown = "" if countries else _unknown_place(masked_text, networks)
     if explicit:
         wanted = anchor or bool(concepts) or explicit_words or role or bool(unknown)
     else:
         wanted = (
-            (explicit_words and (anchor or bool(concepts) or role or bool(unknown)))
+            (explicit_words and (anchor or bool(unknown)))
             or (role and anchor)
             or (who and (anchor or bool(unknown)) and not legal
                 and (bool(concepts) or len(words) <= 8))
+            # no place named: only a plain request ("Who is the contact point for trafficking?")
+            or (request and (bool(concepts) or role) and not legal)
         )
     intent: Intent = "none"
     if wanted:

@@ -84,6 +84,17 @@ EXPLICIT = re.compile(
     r"|\bpunto focal\b|\bhablar con\b|\bappeler\b|\bjoindre\b|\bcourriel\b|\bpoint focal\b"
     r"|\bligar\b|\bponto focal\b|\bfalar com\b"
 )
+# Asking for a contact point outright, even without naming a country.
+REQUEST = re.compile(
+    r"\bcontact (points?|persons?|details)\b|\bfocal points?\b|\bcall\b|\bphone\b|\be ?mail\b"
+    r"|\bwho do i\b|\bwhom\b|\bpunto (focal|de contacto)\b|\bpoint (focal|de contact)\b"
+    r"|\bponto (focal|de conta(c)?to)\b"
+)
+# "contacts with their counterparts": contacts talked about, not asked for.
+CONTACTS_WITH = re.compile(r"\bcontacts? (with|between|among)\b")
+# A question answered by yes or no ("can you give me", "is there a" are requests).
+YES_NO = re.compile(r"^(do|does|did|is|are|was|were|has|have|had|can|could|should|would|will"
+                    r"|may|might|must)\b(?! you\b| there (a|an|any|someone|somebody|anyone)\b)")
 # A role held by a person or office in the directory.
 ROLE = re.compile(
     r"\bprosecutors?\b|\bexperts?\b|\bcentral authorit(y|ies)\b|\bliaison\b|\bofficers?\b"
@@ -107,7 +118,9 @@ LEGAL = re.compile(
     r"|\bappl(y|ies|icable)\b|\bset(ting)? up\b|\bestablish|\bwhy\b|\bexplain\b"
     r"|\bdifference\b|\bsteps\b|\bparticipat|\btake part\b|\bjoin\b|\bpowers?\b|\bmandate\b"
     r"|\bduties\b|\brules?\b|\bmust\b|\b(can|may) (we|i|a|an|the|they)\b"
-    r"|\bwhat (is|are)\b(?! (\w+ ){0,3}?(e ?mail|phone|telephone|number|contacts?|name|details)\b)"
+    r"|\bwhat\b(?! (\w+ ){0,3}?(e ?mail|phone|telephone|number|contacts?|name|details)\b)"
+    r"|\brole\b|\bneed(ed|s)?\b|\bnecessary\b|\bmandatory\b|\bpossible\b|\bis it\b"
+    r"|\bdo (i|we) have to\b"
     r"|\bhow (do|does|can|should|to)\b(?! (i |we )?(contact|reach|call|get in touch|find)\b)"
     r"|\bbase (juridica|legal)|\bley(es)?\b|\bloi\b|\blei\b|\bconvencion|\bconvencao"
     r"|\bacuerdo|\baccord\b|\bacordo|\bque es\b|\bqu est ce\b|\bo que e\b|\bpourquoi\b|\bpor que\b"

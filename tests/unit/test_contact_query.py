@@ -102,6 +102,8 @@ def test_a_stale_entry_is_flagged(store):
         "How do specialised prosecutors act as a knowledge hub?",
         "What is the Trafficking in Persons Network for Prosecutors?",
         "Quels sont les avantages des procureurs spécialisés ?",
+        "Do joint investigations help officers build contacts with their foreign counterparts?",
+        "Who are the specialised prosecutors?",  # no place named and no plain request
     ],
 )
 def test_questions_that_do_not_ask_for_a_contact_get_none(store, question):
@@ -129,3 +131,20 @@ def test_find_takes_a_bare_country_or_network(store):
 def test_the_number_listed_is_capped():
     lookup = directory(max_results=2).for_question("Who is the contact point for joint investigations?")
     assert ids(lookup) == ["cp-029", "cp-022"]
+
+
+@pytest.mark.parametrize(
+    "question, intent",
+    [
+        ("What role do prosecutors in Brazil play in JITs?", "mixed"),
+        ("Do I need a central authority in Germany to send an MLA request?", "mixed"),
+        ("What is the phone number of the JIT expert in Germany?", "contact"),
+        ("How do I contact the JIT expert in Germany?", "contact"),
+        ("Which prosecutor in Brazil handles trafficking?", "contact"),
+        ("Does the central authority in Germany accept requests by email?", "mixed"),
+        ("Can you give me the email of the JIT expert in Germany?", "contact"),
+        ("Is there a contact point in Zambia?", "contact"),
+    ],
+)
+def test_a_role_in_a_country_within_a_legal_question_keeps_the_legal_part(store, question, intent):
+    assert store.for_question(question).intent == intent
