@@ -148,6 +148,13 @@ from .cli_eval import eval_group  # noqa: E402  (registered after the groups abo
 
 main.add_command(eval_group)
 
+from .cli_telegram import groups, invite, serve, users  # noqa: E402
+
+main.add_command(serve)
+main.add_command(users)
+main.add_command(invite)
+main.add_command(groups)
+
 from .cli_contacts import contacts_group  # noqa: E402
 
 main.add_command(contacts_group)

@@ -26,6 +26,20 @@ class Services:
         return Catalogue(self.data_dir / "catalogue.db")
 
     @cached_property
+    def users(self):
+        """Members, roles, invitations and registered group chats (users.db)."""
+        from .users import UserStore
+
+        return UserStore(self.data_dir / "users.db")
+
+    @cached_property
+    def query_log(self):
+        """Every question asked through a front end, its answer and feedback (logs.db)."""
+        from .query_log import QueryLog
+
+        return QueryLog(self.data_dir / "logs.db")
+
+    @cached_property
     def embedder(self):
         from retrieval.embeddings import SentenceTransformerEmbedder
 
@@ -150,7 +164,6 @@ class Services:
         service = copy.copy(self.answer_service)
         service.generator = self.grounded_answerer if generate else None
         return service
-
 
     # --- first run -------------------------------------------------------------------
     def is_initialised(self) -> bool:

@@ -52,6 +52,33 @@ class Settings(BaseSettings):
     )
     contacts_max_results: int = Field(5, ge=1, le=20, description="contacts listed per answer")
 
+    # --- Telegram bot (bot/telegram/, `jitbot serve`) ----------------------------------
+    telegram_token: SecretStr | None = Field(None, description="from @BotFather")
+    telegram_api_url: str = Field(
+        "https://api.telegram.org", description="Bot API server root (local server, test stand-in)"
+    )
+    telegram_bot_username: str | None = Field(
+        None, description="for invitation links; asked from Telegram (getMe) when unset"
+    )
+    telegram_webhook_url: str | None = Field(
+        None, description="public HTTPS URL for webhook mode; unset = long polling"
+    )
+    telegram_webhook_listen: str = Field("127.0.0.1", description="address the webhook listens on")
+    telegram_webhook_port: int = Field(8443, ge=1, le=65535)
+    telegram_webhook_secret: SecretStr | None = Field(
+        None, description="checked on every webhook request (X-Telegram-Bot-Api-Secret-Token)"
+    )
+    telegram_refusal_interval: float = Field(
+        600.0, ge=0, description="seconds between two refusals to the same non-member"
+    )
+    telegram_workers: int = Field(2, ge=1, le=64, description="threads answering questions")
+    telegram_max_rate: float = Field(
+        30.0, ge=0, description="messages per second to Telegram overall (0 = no throttling)"
+    )
+    telegram_max_retries: int = Field(
+        3, ge=0, description="retries after flood control (429) or a network error"
+    )
+
     # --- optional generative answers (retrieval/generation.py) -----------------------
     llm_provider: Literal["none", "openai", "ollama"] = Field(
         "none", description="none = extractive answers only; openai = any OpenAI-compatible server"

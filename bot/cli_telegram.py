@@ -1,0 +1,223 @@
+"""`jitbot serve` and the membership commands: `users`, `invite`, `groups`."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+
+import click
+
+from .services import Services
+
+pass_services = click.make_pass_decorator(Services)
+
+# Group chat ids are negative (-1001234567890): read them as arguments, not options.
+NEGATIVE_IDS = {"ignore_unknown_options": True}
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+# --- serve ------------------------------------------------------------------------------
+@click.command()
+@click.option("--webhook-url", help="Public HTTPS URL: webhook mode (default: long polling).")
+@click.option("--listen", help="Address the webhook server listens on (default 127.0.0.1).")
+@click.option("--port", type=int, help="Port the webhook server listens on (default 8443).")
+@click.option("--secret-token", help="Secret Telegram sends with every webhook request.")
+@click.option("-v", "--verbose", is_flag=True, help="Log every update handled.")
+@pass_services
+def serve(services: Services, webhook_url, listen, port, secret_token, verbose) -> None:
+    """Run the Telegram bot until Ctrl-C or SIGTERM."""
+    from .telegram.app import build_application, run
+
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # httpx logs every request (and so the token in the URL) at INFO.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    s = services.settings
+    try:
+        application = build_application(services)
+    except ValueError as error:
+        _fail(str(error))
+    services.ensure_knowledge_base(lambda line: click.echo(line, err=True))
+    secret = secret_token or (s.telegram_webhook_secret.get_secret_value() if s.telegram_webhook_secret else None)
+    url = webhook_url or s.telegram_webhook_url
+    click.echo(f"Serving the Telegram bot by {'webhook at ' + url if url else 'long polling'}; Ctrl-C stops.", err=True)
+    from telegram.error import InvalidToken, NetworkError
+
+    try:
+        run(application, webhook_url=url, listen=listen or s.telegram_webhook_listen,
+            port=port or s.telegram_webhook_port, secret_token=secret)
+    except InvalidToken:
+        _fail("Telegram refused the bot token (JITBOT_TELEGRAM_TOKEN)")
+    except NetworkError as error:
+        _fail(f"cannot reach the Bot API at {s.telegram_api_url}: {error}")
+    click.echo("Stopped.", err=True)
+
+
+# --- users ------------------------------------------------------------------------------
+@click.group()
+def users() -> None:
+    """Members allowed to use the bot, and their roles."""
+
+
+@users.command("add")
+@click.argument("telegram_id", type=int)
+@click.option("--role", required=True, help="prosecutor, coordinator or admin.")
+@click.option("--name", default="", help="Who this is (for the list).")
+@pass_services
+def users_add(services: Services, telegram_id: int, role: str, name: str) -> None:
+    """Add a member (or change a member's role) by Telegram user id."""
+    try:
+        member = services.users.add_user(telegram_id, role, name)
+    except ValueError as error:
+        _fail(str(error))
+    name = f" ({member.name})" if member.name else ""
+    click.echo(f"{member.telegram_id}{name} is a member with the role {member.role}")
+
+
+@users.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_services
+def users_list(services: Services, as_json: bool) -> None:
+    """List members."""
+    rows = services.users.users()
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("No members yet. Add one with: jitbot users add TELEGRAM_ID --role admin")
+    for row in rows:
+        click.echo(f"{row['telegram_id']:>12}  {row['role']:<11}  {row['name'] or ''}  (added {row['added_at']} by {row['added_by']})")
+
+
+@users.command("remove")
+@click.argument("telegram_id", type=int)
+@pass_services
+def users_remove(services: Services, telegram_id: int) -> None:
+    """Remove a member."""
+    if not services.users.remove_user(telegram_id):
+        _fail(f"{telegram_id} is not a member")
+    click.echo(f"{telegram_id} removed")
+
+
+# --- invitations ------------------------------------------------------------------------
+@click.group()
+def invite() -> None:
+    """Invitation links that enrol whoever opens them."""
+
+
+def _bot_username(services: Services) -> str | None:
+    s = services.settings
+    if s.telegram_bot_username:
+        return s.telegram_bot_username.lstrip("@")
+    if s.telegram_token is None:
+        return None
+    import asyncio
+
+    from telegram import Bot
+    from telegram.error import TelegramError
+
+    from .telegram.app import api_urls
+
+    base_url, base_file_url = api_urls(s.telegram_api_url)
+
+    async def get_me() -> str:
+        async with Bot(s.telegram_token.get_secret_value(), base_url=base_url, base_file_url=base_file_url) as bot:
+            return bot.username
+
+    try:
+        return asyncio.run(get_me())
+    except TelegramError as error:
+        click.echo(f"Could not ask Telegram for the bot's name ({error}).", err=True)
+        return None
+
+
+@invite.command("create")
+@click.option("--role", required=True, help="prosecutor, coordinator or admin.")
+@click.option("--uses", type=click.IntRange(min=1), default=1, show_default=True, help="How many people may use it.")
+@click.option("--expires", default="7d", show_default=True, help="Lifetime: 30m, 12h, 7d, 2w or 'never'.")
+@pass_services
+def invite_create(services: Services, role: str, uses: int, expires: str) -> None:
+    """Create an invitation and print its t.me deep link."""
+    from .users import check_role, parse_duration
+
+    try:
+        check_role(role)
+        lifetime = None if expires.strip().lower() == "never" else parse_duration(expires)
+    except ValueError as error:
+        _fail(str(error))
+    username = _bot_username(services)
+    new = services.users.create_invite(role, uses=uses, expires_in=lifetime)
+    expiry = f"expires {new.expires_at}" if new.expires_at else "never expires"
+    if username:
+        click.echo(f"https://t.me/{username}?start={new.code}")
+    else:
+        click.echo(f"/start {new.code}")
+        click.echo("Set JITBOT_TELEGRAM_BOT_USERNAME (or JITBOT_TELEGRAM_TOKEN) to get a t.me link; "
+                   "meanwhile the invitee can send the line above to the bot.", err=True)
+    click.echo(f"Invitation {new.id}: {new.role}, {new.max_uses} use{'s' if new.max_uses > 1 else ''}, {expiry}.", err=True)
+
+
+@invite.command("list")
+@pass_services
+def invite_list(services: Services) -> None:
+    """List invitations (codes are not stored, only their hashes)."""
+    rows = services.users.invites()
+    if not rows:
+        click.echo("No invitations. Create one with: jitbot invite create --role prosecutor")
+    for row in rows:
+        state = "revoked" if row["revoked"] else f"{row['uses']}/{row['max_uses']} used"
+        click.echo(f"{row['id']}  {row['role']:<11}  {state:<10}  expires {row['expires_at'] or 'never'}")
+
+
+@invite.command("revoke")
+@click.argument("invite_id")
+@pass_services
+def invite_revoke(services: Services, invite_id: str) -> None:
+    """Withdraw an invitation so that it can no longer be used."""
+    if not services.users.revoke_invite(invite_id):
+        _fail(f"no invitation {invite_id}")
+    click.echo(f"Invitation {invite_id} revoked")
+
+
+# --- group chats ------------------------------------------------------------------------
+@click.group()
+def groups() -> None:
+    """Group chats the bot answers in (to commands and mentions)."""
+
+
+@groups.command("add", context_settings=NEGATIVE_IDS)
+@click.argument("chat_id", type=int)
+@click.option("--title", default="", help="The group's name (for the list).")
+@pass_services
+def groups_add(services: Services, chat_id: int, title: str) -> None:
+    """Register a group chat by id (an admin can also send /register in the group)."""
+    services.users.add_group(chat_id, title)
+    click.echo(f"Group {chat_id} registered")
+
+
+@groups.command("list")
+@pass_services
+def groups_list(services: Services) -> None:
+    """List registered group chats."""
+    rows = services.users.groups()
+    if not rows:
+        click.echo("No groups registered.")
+    for row in rows:
+        click.echo(f"{row['chat_id']:>15}  {row['title'] or ''}  (added {row['added_at']} by {row['added_by']})")
+
+
+@groups.command("remove", context_settings=NEGATIVE_IDS)
+@click.argument("chat_id", type=int)
+@pass_services
+def groups_remove(services: Services, chat_id: int) -> None:
+    """Stop answering in a group chat."""
+    if not services.users.remove_group(chat_id):
+        _fail(f"group {chat_id} is not registered")
+    click.echo(f"Group {chat_id} removed")

@@ -1,0 +1,430 @@
+"""The bot's conversation: commands, questions, the Sources and feedback buttons, errors.
+
+Handlers are small and async; anything that touches the knowledge base or SQLite for
+more than a lookup runs in the bot's worker threads (`run_blocking`), so one slow answer
+never holds up other chats.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import logging
+import re
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters, Update
+from telegram.constants import ChatAction, ChatType
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import ContextTypes
+
+from bot.users import InviteError
+from retrieval.answer import Answer, Citation, QuestionError
+
+from . import streaming
+from .access import ADMIN_ONLY, GROUP_REFUSAL, REFUSAL, Access, Asker
+from .render_html import answer_messages, documents_messages, sources_messages
+
+log = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+
+HELP = (
+    "Ask me a question about joint investigation teams, legal frameworks or contact points, "
+    "in plain words. I answer only from the documents in my knowledge base and cite the "
+    "document and paragraph for every quote; when they do not cover a question I say so.\n\n"
+    "/contacts &lt;country or question&gt; – contact points\n"
+    "/sources – the documents I can quote\n"
+    "/about – how the answers are made\n"
+    "/help – this message\n\n"
+    "Under each answer, <b>Sources</b> shows the quoted passages in full and 👍/👎 tell the "
+    "network whether the answer helped."
+)
+GROUP_HELP = "In this group, mention me ({mention}) with your question, or use a command."
+ABOUT = (
+    "<b>JIT assistant</b> answers prosecutors' and investigators' questions on joint "
+    "investigation teams, legal frameworks and contact points from an indexed knowledge base "
+    "of conventions, guides and network directories.\n\n"
+    "Every answer names the document and paragraph or footnote it relies on; check the cited "
+    "passage before relying on it. It is not legal advice.\n\n"
+    "Questions, answers and feedback are logged so that the network can improve the "
+    "knowledge base."
+)
+SOMETHING_WRONG = "Sorry, something went wrong while answering. Please try again in a moment."
+CONTACTS_USAGE = "Tell me whose contact you need, e.g. /contacts Italy or /contacts JIT experts in Spain"
+TYPING_EVERY = 4.5  # seconds; Telegram shows "typing…" for 5
+
+
+# --- plumbing -------------------------------------------------------------------------
+def services_of(context: Context):
+    return context.bot_data["services"]
+
+
+def access_of(context: Context) -> Access:
+    return context.bot_data["access"]
+
+
+async def run_blocking(context: Context, function: Callable[..., Any], *args: Any) -> Any:
+    """Run `function(*args)` in the bot's worker threads, off the event loop."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(context.bot_data["executor"], functools.partial(function, *args))
+
+
+@contextlib.asynccontextmanager
+async def typing(context: Context, chat_id: int, thread_id: int | None = None):
+    """Show "typing…" in the chat until the block ends."""
+
+    async def keep_typing() -> None:
+        while True:
+            with contextlib.suppress(TelegramError):  # a missing indicator is no reason to fail
+                await context.bot.send_chat_action(chat_id, ChatAction.TYPING, message_thread_id=thread_id)
+            await asyncio.sleep(TYPING_EVERY)
+
+    task = asyncio.create_task(keep_typing())
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+class RecentAnswers:
+    """The citations of recent answers, so that Sources needs no database round trip."""
+
+    def __init__(self, size: int = 2000):
+        self.size = size
+        self.items: OrderedDict[int, list[Citation]] = OrderedDict()
+
+    def put(self, query_id: int, citations: list[Citation]) -> None:
+        self.items[query_id] = citations
+        self.items.move_to_end(query_id)
+        while len(self.items) > self.size:
+            self.items.popitem(last=False)
+
+    def get(self, query_id: int) -> list[Citation] | None:
+        return self.items.get(query_id)
+
+
+def answer_keyboard(query_id: int, with_sources: bool, chosen: int = 0) -> InlineKeyboardMarkup:
+    row = []
+    if with_sources:
+        row.append(InlineKeyboardButton("📄 Sources", callback_data=f"src:{query_id}"))
+    row.append(InlineKeyboardButton("👍 ✓" if chosen == 1 else "👍", callback_data=f"fb:{query_id}:1"))
+    row.append(InlineKeyboardButton("👎 ✓" if chosen == -1 else "👎", callback_data=f"fb:{query_id}:-1"))
+    return InlineKeyboardMarkup([row])
+
+
+async def refuse(update: Update, context: Context) -> None:
+    """The one polite refusal (per user or group, per interval); silence after that."""
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    if chat is None or user is None:
+        return
+    private = chat.type == ChatType.PRIVATE
+    if not access_of(context).may_refuse(user.id if private else chat.id):
+        if update.callback_query:
+            await update.callback_query.answer()
+        return
+    text = REFUSAL if private else GROUP_REFUSAL
+    if update.callback_query:
+        await update.callback_query.answer(text, show_alert=True)
+    elif message is not None:
+        await message.reply_text(text)
+
+
+async def asker_or_refuse(update: Update, context: Context) -> Asker | None:
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return None
+    asker = access_of(context).asker(user.id, chat.id, chat.type)
+    if asker is None:
+        await refuse(update, context)
+    return asker
+
+
+def _help_text(chat_type: str, username: str | None) -> str:
+    if chat_type == ChatType.PRIVATE:
+        return HELP
+    return HELP + "\n\n" + GROUP_HELP.format(mention=f"@{username}" if username else "me")
+
+
+# --- commands -------------------------------------------------------------------------
+async def start(update: Update, context: Context) -> None:
+    """/start, and /start <invitation code> from a deep link."""
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    if chat is None or user is None or message is None:
+        return
+    access = access_of(context)
+    if chat.type != ChatType.PRIVATE:
+        if await asker_or_refuse(update, context):
+            await message.reply_text(_help_text(chat.type, context.bot.username))
+        return
+    member = access.member(user.id)
+    code = context.args[0] if context.args else ""
+    if member is not None:
+        note = f"You are already a member ({member.role}).\n\n" if code else ""
+        await message.reply_text(note + HELP)
+        return
+    if not code:
+        await refuse(update, context)
+        return
+    try:
+        member = await run_blocking(context, access.users.redeem, code, user.id, user.full_name)
+    except InviteError as error:
+        if access.may_refuse(user.id):
+            await message.reply_text(f"{error} Please ask your network coordinator for a new invitation link.")
+        return
+    log.info("Enrolled Telegram user %s as %s", user.id, member.role)
+    await message.reply_text(f"Welcome! You are now a member ({member.role}).\n\n" + HELP)
+
+
+async def help_command(update: Update, context: Context) -> None:
+    if await asker_or_refuse(update, context):
+        await update.effective_message.reply_text(_help_text(update.effective_chat.type, context.bot.username))
+
+
+async def about(update: Update, context: Context) -> None:
+    if await asker_or_refuse(update, context):
+        await update.effective_message.reply_text(ABOUT)
+
+
+async def sources(update: Update, context: Context) -> None:
+    """/sources: the documents the knowledge base serves."""
+    if not await asker_or_refuse(update, context):
+        return
+    documents = await run_blocking(context, services_of(context).catalogue.documents)
+    for chunk in documents_messages(documents):
+        await update.effective_message.reply_text(chunk)
+
+
+async def contacts(update: Update, context: Context) -> None:
+    """/contacts <country or question>: the directory's contact points, no passages."""
+    asker = await asker_or_refuse(update, context)
+    if not asker:
+        return
+    text = " ".join(" ".join(context.args or []).split())
+    if not text:
+        await update.effective_message.reply_text(CONTACTS_USAGE)
+        return
+    await answer_question(update, context, asker, text, find=_find_contacts)
+
+
+def _find_contacts(services, text: str) -> Answer:
+    """The directory's answer to "/contacts <text>", shaped like any other answer."""
+    max_chars = services.settings.max_question_chars
+    if len(text) > max_chars:
+        raise QuestionError(
+            f"The question is {len(text)} characters long; please keep it under {max_chars}."
+        )
+    started = time.perf_counter()
+    lookup = services.directory.find(text)
+    answer = Answer(
+        question=text, answer=lookup.summary, abstained=not lookup.contacts,
+        contacts=lookup.contacts, contacts_note=lookup.note if lookup.contacts else "",
+    )
+    answer.latency_ms = (time.perf_counter() - started) * 1000
+    return answer
+
+
+async def register(update: Update, context: Context) -> None:
+    """/register in a group, by an admin: the bot may answer there from now on."""
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    if chat is None or user is None or message is None:
+        return
+    access = access_of(context)
+    member = access.member(user.id)
+    if chat.type == ChatType.PRIVATE:
+        if member:
+            await message.reply_text("Send /register in the group you want me to answer in.")
+        else:
+            await refuse(update, context)
+        return
+    if member is None or not member.is_admin:
+        if access.may_refuse(chat.id):
+            await message.reply_text(ADMIN_ONLY)
+        return
+    await run_blocking(context, access.users.add_group, chat.id, chat.title or "", f"telegram:{user.id}")
+    log.info("Group %s registered by admin %s", chat.id, user.id)
+    await message.reply_text("This group is registered. " + GROUP_HELP.format(mention=f"@{context.bot.username}"))
+
+
+# --- questions ------------------------------------------------------------------------
+def _mention_stripped(update: Update, username: str | None) -> str | None:
+    """In a group: the question addressed to the bot (by @mention), or None if not addressed."""
+    message = update.effective_message
+    if not username or message is None or not message.text:
+        return None
+    mention = f"@{username}".lower()
+    for value in message.parse_entities(["mention"]).values():
+        if value.lower() == mention:
+            return re.sub(re.escape(value), " ", message.text, flags=re.IGNORECASE).strip()
+    return None
+
+
+async def question(update: Update, context: Context) -> None:
+    """Any text that is not a command: a question (in groups, only when it mentions the bot)."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None or not message.text:
+        return
+    text = message.text
+    if chat.type != ChatType.PRIVATE:
+        text = _mention_stripped(update, context.bot.username)
+        if text is None:
+            return
+    asker = await asker_or_refuse(update, context)
+    if asker:
+        await answer_question(update, context, asker, text)
+
+
+def _ask(services, text: str, history=(), on_partial=None) -> Answer:
+    if history or on_partial:  # a follow-up in this chat, or a generated answer to stream
+        return services.answer_service.answer_stream(text, history, on_partial)
+    return services.answer_service.answer(text)
+
+
+def _answer_and_log(
+    services, asker: Asker, text: str, find: Callable[[Any, str], Answer] = _ask
+) -> tuple[Answer | None, int | None, str]:
+    """Runs in a worker thread: answer, record in the query log; (answer, query id, refusal)."""
+    record = functools.partial(
+        services.query_log.record, user_id=asker.user_id, role=asker.role,
+        chat_type=asker.chat_type, front_end="telegram",
+    )
+    try:
+        answer = find(services, text)
+    except QuestionError as error:
+        record(question=text[:2000], error=str(error))
+        return None, None, str(error)
+    except Exception as error:
+        record(question=text[:2000], error=f"{type(error).__name__}: {error}"[:500])
+        raise
+    query_id = record(
+        question=answer.question, answer=answer.answer, abstained=answer.abstained,
+        cited_passage_ids=[c.passage_id for c in answer.citations], latency_ms=answer.latency_ms,
+    )
+    return answer, query_id, ""
+
+
+async def answer_question(
+    update: Update, context: Context, asker: Asker, text: str, find: Callable[[Any, str], Answer] = _ask
+) -> None:
+    """Answer `text` (with `find`, the answer service by default), log it, reply in HTML."""
+    message, chat = update.effective_message, update.effective_chat
+    quote = ReplyParameters(message.message_id, allow_sending_without_reply=True)
+    is_question, streamer = find is _ask, None
+    if is_question:  # follow-ups read with the chat's last turns; a generated answer streams
+        if getattr(services_of(context), "grounded_answerer", None) is not None:
+            streamer = streaming.for_reply(message, quote)
+        find = functools.partial(_ask, history=streaming.chat_history(context.chat_data),
+                                 on_partial=streamer.push if streamer else None)
+    async with typing(context, chat.id, message.message_thread_id if message.is_topic_message else None):
+        answer, query_id, refusal = await run_blocking(
+            context, _answer_and_log, services_of(context), asker, text, find
+        )
+    streamed = await streamer.finish() if streamer else None
+    if answer is None:
+        await message.reply_text(refusal, parse_mode=None, reply_parameters=quote)
+        return
+    if is_question:
+        streaming.remember_turn(context.chat_data, answer.question, answer.answer)
+    context.bot_data["recent"].put(query_id, answer.citations)
+    chunks = answer_messages(answer)
+    keyboard = answer_keyboard(query_id, with_sources=bool(answer.citations))
+    for i, chunk in enumerate(chunks):
+        last = i == len(chunks) - 1
+        if i == 0 and await streaming.deliver(chunk, streamed, reply_markup=keyboard if last else None):
+            continue  # the streamed message now holds the checked, final answer
+        await message.reply_text(
+            chunk, reply_parameters=quote if i == 0 else None, reply_markup=keyboard if last else None,
+            do_quote=False if i else None,
+        )
+
+
+# --- buttons --------------------------------------------------------------------------
+async def button(update: Update, context: Context) -> None:
+    """The Sources and 👍/👎 buttons under an answer."""
+    query = update.callback_query
+    if query is None:
+        return
+    asker = await asker_or_refuse(update, context)
+    if not asker:
+        return
+    kind, _, rest = (query.data or "").partition(":")
+    if kind == "fb":
+        await _feedback(update, context, rest)
+    elif kind == "src":
+        await _show_sources(update, context, rest)
+    else:
+        await query.answer()
+
+
+async def _feedback(update: Update, context: Context, data: str) -> None:
+    query = update.callback_query
+    try:
+        query_id, value = (int(x) for x in data.split(":"))
+    except ValueError:
+        await query.answer()
+        return
+    recorded = await run_blocking(
+        context, services_of(context).query_log.record_feedback, query_id, value, query.from_user.id
+    )
+    await query.answer("Thank you: your feedback is recorded." if recorded else "This answer is too old to rate.")
+    if recorded and query.message is not None:
+        buttons = [b for row in (query.message.reply_markup or InlineKeyboardMarkup([])).inline_keyboard for b in row]
+        with_sources = any((b.callback_data or "").startswith("src:") for b in buttons)
+        with contextlib.suppress(BadRequest):  # "message is not modified": the same button twice
+            await query.edit_message_reply_markup(answer_keyboard(query_id, with_sources, chosen=value))
+
+
+async def _show_sources(update: Update, context: Context, data: str) -> None:
+    query = update.callback_query
+    try:
+        query_id = int(data)
+    except ValueError:
+        await query.answer()
+        return
+    citations = context.bot_data["recent"].get(query_id)
+    if citations is None:
+        citations = await run_blocking(context, _logged_citations, services_of(context), query_id)
+    await query.answer()
+    if query.message is None:
+        return
+    chunks = sources_messages(citations or [])
+    if not chunks:
+        chunks = ["These passages are no longer in the knowledge base (a newer version of the document replaced them). Please ask again."]
+    quote = ReplyParameters(query.message.message_id, allow_sending_without_reply=True)
+    for i, chunk in enumerate(chunks):
+        await context.bot.send_message(
+            query.message.chat.id, chunk, reply_parameters=quote if i == 0 else None,
+            message_thread_id=query.message.message_thread_id if query.message.is_topic_message else None,
+        )
+
+
+def _logged_citations(services, query_id: int) -> list[Citation]:
+    """An older answer's citations, from the query log and the catalogue (still served only)."""
+    row = services.query_log.query(query_id)
+    if row is None:
+        return []
+    passages = services.catalogue.served_passages(row["cited_passage_ids"])
+    return [
+        Citation(rank=rank, document_id=p.document_id, title=p.title, locator=p.locator, text=p.text,
+                 score=0.0, passage_id=p.id, version=p.version, section=p.section)
+        for rank, pid in enumerate(row["cited_passage_ids"], start=1)
+        if (p := passages.get(pid)) is not None
+    ]
+
+
+# --- errors ---------------------------------------------------------------------------
+async def on_error(update: object, context: Context) -> None:
+    """Log the exception; tell the user in one line (never a traceback)."""
+    log.error("Error while handling an update", exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        with contextlib.suppress(TelegramError):
+            if update.callback_query:
+                await update.callback_query.answer(SOMETHING_WRONG)
+            else:
+                await context.bot.send_message(update.effective_chat.id, SOMETHING_WRONG, parse_mode=None)

@@ -1,0 +1,51 @@
+"""`jitbot serve` as a real process: the real model answers, SIGTERM stops it in seconds."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.users import UserStore
+
+from .fake_bot_api import TOKEN, FakeBotAPI
+
+pytestmark = pytest.mark.slow
+
+MEMBER = 4242
+JITBOT = str(Path(sys.executable).parent / "jitbot")
+
+
+def test_serve_answers_with_the_real_model_and_stops_on_sigterm(tmp_path):
+    UserStore(tmp_path / "users.db").add_user(MEMBER, "prosecutor")
+    with FakeBotAPI() as api:
+        env = {
+            **os.environ, "HF_HUB_OFFLINE": "1", "JITBOT_DATA_DIR": str(tmp_path),
+            "JITBOT_TELEGRAM_TOKEN": TOKEN, "JITBOT_TELEGRAM_API_URL": api.url,
+        }
+        process = subprocess.Popen([JITBOT, "serve"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            # Loading the samples with the real model and warming up take a while on a small CPU.
+            api.wait_for("getUpdates", timeout=240)
+            api.push_message(MEMBER, "Where are integrated joint investigations usually located?")
+            [reply] = api.wait_for_messages(MEMBER, timeout=60)
+            assert "State of operation" in reply.text
+            assert "[1] Best practices in joint investigations" in reply.text
+
+            sent = time.monotonic()
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=15)
+            stopped_after = time.monotonic() - sent
+        finally:
+            if process.poll() is None:
+                process.kill()
+        _, stderr = process.communicate(timeout=10)
+    assert process.returncode == 0, stderr[-2000:]
+    assert stopped_after < 5, f"took {stopped_after:.1f}s to stop"
+    assert "Stopped." in stderr and "Traceback" not in stderr
+    assert TOKEN not in stderr  # the token is part of every API URL: it must not be logged
