@@ -233,6 +233,22 @@ async def test_flood_control_429_is_waited_out_and_the_answer_arrives(bot, api):
     assert len(attempts) == 2 and attempts[1].time - attempts[0].time >= 1.0
 
 
+async def test_a_network_error_is_retried_and_the_answer_arrives(bot, api):
+    api.fail_next("sendMessage", times=2, code=502, description="Bad Gateway")
+    api.push_message(MEMBER, LOCATED)
+    [reply] = await bot.replies(MEMBER)
+    assert "State of operation" in reply.text
+    assert len(api.calls("sendMessage")) == 3
+
+
+async def test_a_bad_request_is_not_retried_and_the_member_hears_about_it(bot, api):
+    api.fail_next("sendMessage", times=1, code=400, description="Bad Request: can't parse entities")
+    api.push_message(MEMBER, LOCATED)
+    [reply] = await bot.replies(MEMBER)
+    assert reply.text.startswith("Sorry, something went wrong")
+    assert len(api.calls("sendMessage")) == 2
+
+
 async def test_questions_from_one_chat_are_answered_in_order(bot, api):
     questions = [api.push_message(MEMBER, q) for q in (LOCATED, "How tall is Mount Everest?", "/contacts Italy")]
     replies = await bot.replies(MEMBER, 3)
