@@ -18,13 +18,14 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from .bot_api_wire import (
     HTMLError,
@@ -36,6 +37,15 @@ from .bot_api_wire import (
 )
 
 TOKEN = "123456:TEST-token"
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):  # a client closed a kept-alive connection
+            return
+        super().handle_error(request, client_address)
 
 
 class APIError(Exception):
@@ -95,8 +105,7 @@ class FakeBotAPI:
         self._message_ids = itertools.count(1000)
         self._ids = itertools.count(1)
         self._closing = False
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
-        self.server.daemon_threads = True
+        self.server = _Server(("127.0.0.1", 0), self._handler_class())
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True, name="fake-bot-api")
 
     # --- lifecycle -------------------------------------------------------------------
@@ -460,7 +469,7 @@ class FakeBotAPI:
                 pass
 
             def do_GET(self) -> None:
-                path = urlsplit(self.path).path
+                path = unquote(urlsplit(self.path).path)
                 prefix = f"/file/bot{api.token}/"
                 if path.startswith(prefix):
                     wanted = path[len(prefix):]
@@ -478,7 +487,7 @@ class FakeBotAPI:
                 self._api(params, files)
 
             def _api(self, raw: dict, files: dict) -> None:
-                parts = urlsplit(self.path).path.strip("/").split("/")
+                parts = unquote(urlsplit(self.path).path).strip("/").split("/")
                 if len(parts) != 2 or not parts[0].startswith("bot"):
                     return self._json(404, {"ok": False, "error_code": 404, "description": "Not Found"})
                 if parts[0][3:] != api.token:
