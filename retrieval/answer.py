@@ -29,6 +29,11 @@ NOT_FOUND = (
 )
 
 
+#: how far below the best sentence's score another sentence may be and still be quoted
+SAME_PASSAGE_MARGIN = 0.12
+OTHER_PASSAGE_MARGIN = 0.06
+
+
 class QuestionError(ValueError):
     """A question that cannot be answered as asked (empty, too long)."""
 
@@ -111,7 +116,6 @@ class Answer:
         if self.original_question:
             data["original_question"] = self.original_question
         return data
-
 
 
 _CITATION_FIELDS = ("rank", "document_id", "title", "locator", "text", "score")
@@ -304,7 +308,10 @@ class AnswerService:
             rank, _, text = candidates[i]
             if len(chosen) >= self.config.answer_sentences:
                 break
-            if chosen and (scores[i] < best - 0.12 or length + len(text) > 900):
+            # Sentences from the passage already quoted keep its context; a second
+            # passage must be nearly as close to the question to earn a place.
+            margin = SAME_PASSAGE_MARGIN if rank in per_passage else OTHER_PASSAGE_MARGIN
+            if chosen and (scores[i] < best - margin or length + len(text) > 900):
                 continue
             if per_passage.get(rank, 0) >= 2:
                 continue
