@@ -16,6 +16,20 @@ pass_services = click.make_pass_decorator(Services)
 NEGATIVE_IDS = {"ignore_unknown_options": True}
 
 
+class RedactToken(logging.Filter):
+    """Replaces the bot token in log lines: whoever holds it controls the bot."""
+
+    def __init__(self, token: str):
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self.token and self.token in message:
+            record.msg, record.args = message.replace(self.token, "<token>"), None
+        return True
+
+
 def _fail(message: str) -> None:
     click.echo(f"Error: {message}", err=True)
     sys.exit(1)
@@ -39,6 +53,9 @@ def serve(services: Services, webhook_url, listen, port, secret_token, verbose) 
     )
     # httpx logs every request (and so the token in the URL) at INFO.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    if services.settings.telegram_token:
+        for handler in logging.getLogger().handlers:  # e.g. PTB's debug lines name the API URL
+            handler.addFilter(RedactToken(services.settings.telegram_token.get_secret_value()))
     s = services.settings
     try:
         application = build_application(services)

@@ -72,3 +72,23 @@ def test_the_refusal_memory_stays_bounded():
     for user in range(1000):
         limiter.allow(user)
     assert len(limiter.last) <= 100
+
+
+def test_the_bot_token_never_reaches_the_log():
+    import io
+    import logging
+
+    from bot.cli_telegram import RedactToken
+
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.addFilter(RedactToken("123456:SECRET-token"))
+    logger = logging.getLogger("test.redaction")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        logger.warning("Set Bot API URL: %s", "https://api.telegram.org/bot123456:SECRET-token")
+        logger.warning("nothing secret here: %d updates", 3)
+    finally:
+        logger.removeHandler(handler)
+    assert out.getvalue() == "Set Bot API URL: https://api.telegram.org/bot<token>\nnothing secret here: 3 updates\n"
