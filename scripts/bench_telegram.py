@@ -65,7 +65,8 @@ def main() -> None:
 
     with FakeBotAPI() as api, open(data_dir / "bench-serve.log", "w") as log:
         env = {**os.environ, "HF_HUB_OFFLINE": "1", "JITBOT_DATA_DIR": str(data_dir),
-               "JITBOT_TELEGRAM_TOKEN": TOKEN, "JITBOT_TELEGRAM_API_URL": api.url}
+               "JITBOT_TELEGRAM_TOKEN": TOKEN, "JITBOT_TELEGRAM_API_URL": api.url,
+               "JITBOT_LOG_SECRET": "bench-only-secret"}  # members are logged as pseudonyms
         if args.workers:
             env["JITBOT_TELEGRAM_WORKERS"] = str(args.workers)
         if args.max_rate is not None:

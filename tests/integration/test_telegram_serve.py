@@ -27,8 +27,9 @@ def test_serve_answers_with_the_real_model_and_stops_on_sigterm(tmp_path):
         env = {
             **os.environ, "HF_HUB_OFFLINE": "1", "JITBOT_DATA_DIR": str(tmp_path),
             "JITBOT_TELEGRAM_TOKEN": TOKEN, "JITBOT_TELEGRAM_API_URL": api.url,
+            "JITBOT_LOG_SECRET": "test-only-secret",  # members are logged as pseudonyms
         }
-        process = subprocess.Popen([JITBOT, "serve"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        process = subprocess.Popen([JITBOT, "serve", "--verbose"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
             # Loading the samples with the real model and warming up take a while on a small CPU.
             api.wait_for("getUpdates", timeout=240)
