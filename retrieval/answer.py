@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Callable, Protocol, Sequence
 
 import numpy as np
 
+from .embeddings import VectorCache
 from .glossary import expand_query
 from .rerank import answerability
 from .search import HybridSearcher, Mode, SearchResult
@@ -153,6 +154,7 @@ class AnswerService:
         followups: FollowupRewriter | None = None,
     ):
         self.searcher = searcher
+        self.sentence_vectors = VectorCache(searcher.embedder)
         self.lookup = lookup
         self.config = config
         self.contact_finder = contact_finder
@@ -293,7 +295,7 @@ class AnswerService:
         query_vector = result.query_vector
         if query_vector is None:
             query_vector = self.searcher.embedder.embed([question])[0]
-        similarity = self.searcher.embedder.embed(texts) @ np.asarray(query_vector)
+        similarity = self.sentence_vectors.embed(texts) @ np.asarray(query_vector)
         lexical = self.searcher.lexical
         scores = [
             0.75 * float(sim) + 0.25 * lexical.term_coverage(question, text) + 0.04 * (3 - rank)

@@ -153,8 +153,9 @@ class DenseIndex:
             query_embeddings=[vector], n_results=n, include=["distances", "metadatas"]
         )
         best: dict[str, float] = {}
-        for meta, dist in zip(result["metadatas"][0], result["distances"][0]):
-            pid = meta["passage_id"]
+        for vid, meta, dist in zip(result["ids"][0], result["metadatas"][0], result["distances"][0]):
+            # vectors written before windows existed carry no passage_id
+            pid = (meta or {}).get("passage_id") or vid.split("::")[0]
             if pid not in best:  # results come best first
                 best[pid] = 1.0 - dist
         return list(best.items())[:k]

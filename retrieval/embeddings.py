@@ -62,3 +62,39 @@ class SentenceTransformerEmbedder:
             show_progress_bar=show_progress,
         )
         return np.asarray(vectors, dtype=np.float32)
+
+
+class VectorCache:
+    """Memoised embeddings of short texts (answer sentences), least recently used out.
+
+    Quoting sentences means embedding ~20 of them per question — four fifths of the
+    work of an answer. Popular passages come back question after question, so their
+    sentence vectors are kept (50,000 × 384 floats ≈ 77 MB at most).
+    """
+
+    def __init__(self, embedder: Embedder, max_items: int = 50_000):
+        from collections import OrderedDict
+
+        self.embedder = embedder
+        self.max_items = max_items
+        self._vectors: "OrderedDict[str, np.ndarray]" = OrderedDict()
+        self._lock = threading.Lock()
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if missing:
+            fresh = self.embedder.embed(missing)
+            with self._lock:
+                for text, vector in zip(missing, fresh):
+                    self._vectors[text] = vector
+                while len(self._vectors) > self.max_items:
+                    self._vectors.popitem(last=False)
+        with self._lock:
+            for text in texts:
+                if text in self._vectors:
+                    self._vectors.move_to_end(text)
+            rows = [self._vectors.get(t) for t in texts]
+        if any(r is None for r in rows):  # evicted meanwhile by another thread: recompute
+            return self.embedder.embed(list(texts))
+        return np.stack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
