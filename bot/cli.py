@@ -38,6 +38,9 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
 
 pass_services = click.make_pass_decorator(Services)
 
+#: How `ask` appears in the query log: the person at the server's shell, no user id.
+CLI_ASKER = {"role": "operator", "chat_type": "cli", "front_end": "cli"}
+
 
 @main.command()
 @click.argument("question")
@@ -58,12 +61,17 @@ def ask(services: Services, question: str, as_json: bool) -> None:
         try:
             answer = services.answer_service.answer(text)
         except QuestionError as error:
+            services.query_log.record(question=text.strip()[:2000], error=str(error), **CLI_ASKER)
             failed = True
             if as_json:
                 click.echo(json.dumps({"question": text.strip(), "error": str(error)}, ensure_ascii=False))
             else:
                 _stderr(f"Error: {error}")
             continue
+        except Exception as error:
+            services.query_log.record(question=text.strip()[:2000], error=f"{type(error).__name__}: {error}"[:500], **CLI_ASKER)
+            raise
+        services.query_log.record_answer(answer, **CLI_ASKER)
         if as_json:
             click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
         else:
@@ -158,3 +166,9 @@ main.add_command(groups)
 from .cli_contacts import contacts_group  # noqa: E402
 
 main.add_command(contacts_group)
+
+from .cli_admin import admin_group  # noqa: E402
+from .cli_logs import logs_group  # noqa: E402
+
+main.add_command(logs_group)
+main.add_command(admin_group)

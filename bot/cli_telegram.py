@@ -57,6 +57,9 @@ def serve(services: Services, webhook_url, listen, port, secret_token, verbose) 
         for handler in logging.getLogger().handlers:  # e.g. PTB's debug lines name the API URL
             handler.addFilter(RedactToken(services.settings.telegram_token.get_secret_value()))
     s = services.settings
+    if s.query_log != "off" and s.log_secret is None:
+        _fail("JITBOT_LOG_SECRET is not set: the query log stores members as pseudonyms made with it. "
+              "Set it to a long random string (e.g. `openssl rand -hex 32`), or JITBOT_QUERY_LOG=off.")
     try:
         application = build_application(services)
     except ValueError as error:

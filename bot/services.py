@@ -37,7 +37,21 @@ class Services:
         """Every question asked through a front end, its answer and feedback (logs.db)."""
         from .query_log import QueryLog
 
-        return QueryLog(self.data_dir / "logs.db")
+        s = self.settings
+        return QueryLog(self.data_dir / "logs.db", mode=s.query_log, secret=self.log_secret,
+                        retention_days=s.log_retention_days)
+
+    def log_secret(self) -> bytes:
+        """JITBOT_LOG_SECRET, or else a random one kept in the data directory (mode 0600).
+
+        Only `serve` records Telegram ids, and it refuses to start without the setting; the
+        fallback serves commands run by hand (e.g. migrating an old log with raw ids).
+        """
+        from .query_log import local_secret
+
+        if self.settings.log_secret is not None:
+            return self.settings.log_secret.get_secret_value().encode()
+        return local_secret(self.data_dir / "log-secret")
 
     @cached_property
     def embedder(self):

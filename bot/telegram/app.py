@@ -26,7 +26,7 @@ from telegram.ext import (
     filters,
 )
 
-from . import handlers
+from . import admin_handlers, handlers
 from .access import Access
 from .update_processor import PerChatUpdateProcessor
 
@@ -120,6 +120,7 @@ def add_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("register", handlers.register))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.question))
     application.add_handler(CallbackQueryHandler(handlers.button))
+    admin_handlers.add_admin_handlers(application)
     application.add_error_handler(handlers.on_error)
 
 

@@ -290,23 +290,17 @@ def _answer_and_log(
     services, asker: Asker, text: str, find: Callable[[Any, str], Answer] = _ask
 ) -> tuple[Answer | None, int | None, str]:
     """Runs in a worker thread: answer, record in the query log; (answer, query id, refusal)."""
-    record = functools.partial(
-        services.query_log.record, user_id=asker.user_id, role=asker.role,
-        chat_type=asker.chat_type, front_end="telegram",
-    )
+    query_log = services.query_log
+    who = dict(user_id=asker.user_id, role=asker.role, chat_type=asker.chat_type, front_end="telegram")
     try:
         answer = find(services, text)
     except QuestionError as error:
-        record(question=text[:2000], error=str(error))
+        query_log.record(question=text[:2000], error=str(error), **who)
         return None, None, str(error)
     except Exception as error:
-        record(question=text[:2000], error=f"{type(error).__name__}: {error}"[:500])
+        query_log.record(question=text[:2000], error=f"{type(error).__name__}: {error}"[:500], **who)
         raise
-    query_id = record(
-        question=answer.question, answer=answer.answer, abstained=answer.abstained,
-        cited_passage_ids=[c.passage_id for c in answer.citations], latency_ms=answer.latency_ms,
-    )
-    return answer, query_id, ""
+    return answer, query_log.record_answer(answer, **who), ""
 
 
 async def answer_question(

@@ -69,6 +69,20 @@ def test_too_long_question_is_refused(data_dir):
     assert "characters long" in result.stderr
 
 
+def test_every_ask_is_logged_once_as_the_cli_front_end(data_dir):
+    def logged() -> dict[int, dict]:
+        return {r["id"]: r for r in json.loads(run(data_dir, "logs", "list", "--json", "--limit", "1000").stdout)}
+
+    before = logged()
+    result = run(data_dir, "ask", "--json", "-", input="What is Operation Webmaster?\n\n" + "x " * 3000 + "\n")
+    assert result.exit_code == 0
+    new = [row for query_id, row in sorted(logged().items()) if query_id not in before]
+    assert [(r["question"][:28], r["error"] is None) for r in new] == [
+        ("What is Operation Webmaster?", True), ("x x x x x x x x x x x x x x ", False)]
+    assert all((r["front_end"], r["chat_type"], r["role"], r["user"]) == ("cli", "cli", "operator", None) for r in new)
+    assert new[0]["citations"] and new[0]["citations"][0]["locator"]
+
+
 def test_bad_files_fail_with_one_line_and_change_nothing(data_dir, tmp_path):
     before = run(data_dir, "kb", "list", "--json").stdout
     empty = tmp_path / "empty.md"

@@ -105,7 +105,8 @@ async def test_a_member_gets_a_cited_answer_with_buttons(bot, api, services):
     assert typing.params["action"] == "typing" and typing.time < api.calls("sendMessage")[0].time
     query_id = int(reply.buttons()[1]["callback_data"].split(":")[1])
     logged = services.query_log.query(query_id)
-    assert logged["question"] == LOCATED and logged["user_id"] == MEMBER and logged["role"] == "prosecutor"
+    assert logged["question"] == LOCATED and logged["role"] == "prosecutor"
+    assert logged["user"] == services.query_log.pseudonym(MEMBER)  # never the Telegram id itself
     assert logged["cited_passage_ids"] and logged["front_end"] == "telegram"
 
 
@@ -206,7 +207,8 @@ async def test_feedback_and_sources_buttons(bot, api, services):
     await bot.wait_for("answerCallbackQuery", lambda c: "feedback is recorded" in c.params.get("text", ""))
     await bot.wait_for("editMessageReplyMarkup")
     assert [b["text"] for b in answer.buttons()] == ["📄 Sources", "👍 ✓", "👎"]
-    assert [(f["user_id"], f["value"]) for f in services.query_log.feedback(query_id)] == [(MEMBER, 1)]
+    assert [(f["user"], f["value"]) for f in services.query_log.feedback(query_id)] == [
+        (services.query_log.pseudonym(MEMBER), 1)]
     api.push_callback(MEMBER, sources["callback_data"], answer)
     passages = await bot.replies(MEMBER, 2)
     assert passages[1].reply_to == answer.message_id

@@ -1,0 +1,145 @@
+"""Admin commands: /stats (a chart and the headline figures) and /unanswered; the daily
+purge of the query log.
+
+The figures come from the query log, which may hold case details: admins get them in a
+private chat only, never in a group where other people would read them.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from datetime import timedelta
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import Application, CommandHandler
+
+from bot.log_reports import LogStats, compute_stats, recent_unanswered
+
+from .access import ADMIN_ONLY
+from .handlers import Context, access_of, refuse, run_blocking, services_of
+
+log = logging.getLogger(__name__)
+
+STATS_DAYS = 30
+UNANSWERED_SHOWN = 15
+PRIVATE_ONLY = "Admin commands work in a private chat with me: the figures can reveal what members asked."
+PURGE_JOB = "purge query log"
+CAPTION_LIMIT = 1024
+MESSAGE_LIMIT = 4096
+
+
+async def admin_or_refuse(update: Update, context: Context) -> bool:
+    """True for an admin in a private chat; anyone else gets the matching refusal."""
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    if chat is None or user is None or message is None:
+        return False
+    access = access_of(context)
+    if chat.type != ChatType.PRIVATE:
+        if access.asker(user.id, chat.id, chat.type) is None:
+            await refuse(update, context)
+        else:
+            await message.reply_text(PRIVATE_ONLY)
+        return False
+    member = access.member(user.id)
+    if member is None:
+        await refuse(update, context)
+        return False
+    if not member.is_admin:
+        await message.reply_text(ADMIN_ONLY)
+        return False
+    return True
+
+
+# --- /stats -----------------------------------------------------------------------------
+def _percent(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0%}"
+
+
+def stats_caption(stats: LogStats) -> str:
+    """The headline figures, in Telegram HTML, within a photo caption's 1,024 characters."""
+    latency = ("n/a" if stats.latency_p50 is None
+               else f"{stats.latency_p50 / 1000:.1f} s median, {stats.latency_p95 / 1000:.1f} s p95")
+    lines = [
+        f"<b>Last {len(stats.days)} days</b> (query log: {stats.mode})",
+        f"Questions: {stats.questions}" + (f" ({stats.errors} refused or failed)" if stats.errors else ""),
+        f"Not answered: {stats.abstained} ({_percent(stats.abstention_rate)})",
+        f"Feedback: {stats.feedback_up} 👍 / {stats.feedback_down} 👎",
+        f"Answer time: {latency}",
+    ]
+    if stats.top_documents:
+        lines.append("<b>Most cited</b>")
+        for doc in stats.top_documents[:3]:
+            title = doc["title"] or doc["document_id"]
+            title = title if len(title) <= 70 else title[:69] + "…"
+            lines.append(f"{doc['citations']} × {html.escape(title)}")
+    lines.append("/unanswered lists what I could not answer.")
+    caption = "\n".join(lines)
+    return caption if len(caption) <= CAPTION_LIMIT else caption[: CAPTION_LIMIT - 1].rsplit("\n", 1)[0]
+
+
+def _stats_and_chart(query_log) -> tuple[LogStats, bytes]:
+    from bot.log_chart import stats_chart
+
+    stats = compute_stats(query_log, days=STATS_DAYS)
+    return stats, stats_chart(stats)
+
+
+async def stats(update: Update, context: Context) -> None:
+    """/stats: questions per day and abstention rate over 30 days, as a chart and figures."""
+    if not await admin_or_refuse(update, context):
+        return
+    figures, png = await run_blocking(context, _stats_and_chart, services_of(context).query_log)
+    await update.effective_message.reply_photo(png, caption=stats_caption(figures), filename="stats.png")
+
+
+# --- /unanswered ------------------------------------------------------------------------
+def unanswered_message(rows: list[dict], mode: str) -> str:
+    if not rows:
+        if mode == "off":
+            return "The query log is off (JITBOT_QUERY_LOG=off): it keeps only daily counts, no questions."
+        return "No unanswered questions in the log."
+    lines = ["<b>Recent questions I could not answer</b>", ""]
+    for row in rows:
+        when = row["time"][:16].replace("T", " ")
+        if row["question"] is None:
+            topics = ", ".join(row["topics"]) or "no recognised topic"
+            entry = f"• {when} — <i>redacted</i>, topics: {topics} ({row['question_chars']} characters)"
+        else:
+            text = " ".join(row["question"].split())
+            text = text if len(text) <= 300 else text[:299] + "…"
+            entry = f"• {when} — {html.escape(text)}"
+        if len("\n".join(lines + [entry])) > MESSAGE_LIMIT - 100:
+            break
+        lines.append(entry)
+    lines += ["", "Add a document that covers them with <code>jitbot kb add</code>."]
+    return "\n".join(lines)
+
+
+async def unanswered(update: Update, context: Context) -> None:
+    """/unanswered: the latest questions the bot abstained on (topics only when redacted)."""
+    if not await admin_or_refuse(update, context):
+        return
+    query_log = services_of(context).query_log
+    rows = await run_blocking(context, recent_unanswered, query_log, UNANSWERED_SHOWN)
+    await update.effective_message.reply_text(unanswered_message(rows, query_log.mode))
+
+
+# --- retention ----------------------------------------------------------------------------
+async def purge_query_log(context: Context) -> None:
+    """The daily job: delete questions older than JITBOT_LOG_RETENTION_DAYS."""
+    query_log = services_of(context).query_log
+    deleted = await run_blocking(context, query_log.purge)
+    log.info("Query log purge: %d questions older than %d days deleted", deleted, query_log.retention_days)
+
+
+def add_admin_handlers(application: Application) -> None:
+    application.add_handler(CommandHandler("stats", stats))
+    application.add_handler(CommandHandler("unanswered", unanswered))
+    if application.job_queue is None:  # python-telegram-bot installed without [job-queue]
+        log.warning("No job queue: the query log is not purged daily; run `jitbot logs purge` from cron")
+        return
+    # First run soon after start, so that a bot restarted more often than daily still purges.
+    application.job_queue.run_repeating(purge_query_log, interval=timedelta(days=1),
+                                        first=timedelta(minutes=1), name=PURGE_JOB)
