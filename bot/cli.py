@@ -80,78 +80,6 @@ def ask(services: Services, question: str, as_json: bool) -> None:
         sys.exit(1)
 
 
-# --- knowledge base ---------------------------------------------------------------------
-@main.group()
-def kb() -> None:
-    """Add and list the documents of the knowledge base."""
-
-
-@kb.command("add")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--title", help="Document title (default: found in the document).")
-@click.option("--source-url", help="Where the document was published.")
-@click.option("--published", help="Publication date, YYYY-MM-DD.")
-@click.option("--language", help="Language code, e.g. en.")
-@click.option("--tags", help="Semicolon-separated tags.")
-@pass_services
-def kb_add(services: Services, paths, title, source_url, published, language, tags) -> None:
-    """Add files or folders (txt, md, pdf, docx, html); unchanged files are skipped."""
-    from knowledge.ingest import AddResult, expand_paths
-
-    from .progress import indexing_progress
-
-    metadata = {
-        k: v
-        for k, v in dict(
-            source_url=source_url, published=published, language=language, tags=tags
-        ).items()
-        if v
-    }
-    files = expand_paths(paths)
-    if title and len(files) > 1:
-        raise click.UsageError("--title applies to a single file")
-    if not files:
-        raise click.UsageError("no supported files found")
-    kb_ = services.knowledge_base
-    results = []
-    with indexing_progress() as progress:
-        for path in files:
-            task = progress.add_task(path.name, total=None)
-            try:
-                result = kb_.add_file(
-                    path,
-                    title=title,
-                    metadata=metadata,
-                    progress=lambda n, task=task: progress.advance(task, n),
-                )
-            except Exception as error:  # the KB rolled itself back; report and go on
-                result = AddResult(path, "failed", reason=f"indexing failed: {error}")
-            progress.update(task, visible=False)
-            results.append(result)
-            (_stderr if result.status == "failed" else click.echo)(result.line())
-    counts = {s: sum(r.status == s for r in results) for s in ("added", "updated", "unchanged", "failed")}
-    _stderr(", ".join(f"{n} {s}" for s, n in counts.items()))
-    if counts["failed"]:
-        sys.exit(1)
-
-
-@kb.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@pass_services
-def kb_list(services: Services, as_json: bool) -> None:
-    """List the documents being served."""
-    services.ensure_knowledge_base(_stderr)
-    docs = services.catalogue.documents()
-    if as_json:
-        click.echo(json.dumps(docs, ensure_ascii=False, indent=2))
-        return
-    if not docs:
-        click.echo("The knowledge base is empty. Add documents with: jitbot kb add PATH")
-        return
-    for d in docs:
-        click.echo(f"{d['id']}  v{d['current_version']}  {d['passages']:>4} passages  {d['title']}")
-
-
 from .cli_eval import eval_group  # noqa: E402  (registered after the groups above)
 
 main.add_command(eval_group)
@@ -172,3 +100,7 @@ from .cli_logs import logs_group  # noqa: E402
 
 main.add_command(logs_group)
 main.add_command(admin_group)
+
+from .cli_kb import kb_group  # noqa: E402
+
+main.add_command(kb_group)

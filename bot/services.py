@@ -86,9 +86,12 @@ class Services:
     @cached_property
     def knowledge_base(self):
         from knowledge.ingest import KnowledgeBase
+        from knowledge.write_lock import WriteLock
 
         self.mark_initialised()
-        return KnowledgeBase(self.catalogue, self.dense_index, self.lexical_index)
+        # One writer at a time, whether the bot (a worker thread) or `jitbot kb` (a process).
+        return KnowledgeBase(self.catalogue, self.dense_index, self.lexical_index,
+                             lock=WriteLock(self.data_dir / "kb.lock"))
 
     def answer_config(self, **overrides):
         from retrieval.answer import AnswerConfig

@@ -21,6 +21,8 @@ from typing import Iterable, Sequence
 import sqlite_utils
 from sqlite_utils import Migrations
 
+from . import audit
+
 migrations = Migrations("jitbot-catalogue")
 
 
@@ -74,6 +76,28 @@ def create_catalogue(db: sqlite_utils.Database) -> None:
         pk="id",
     )
     db["passages"].create_index(["document_id", "version"])
+
+
+@migrations()
+def add_audit_trail(db: sqlite_utils.Database) -> None:
+    """Who changed the knowledge base, how and when (knowledge/audit.py writes and reads it)."""
+    db["audit"].create(
+        {
+            "id": int,
+            "at": str,
+            "user": str,  # OS login or --as NAME (cli), "telegram:<id>" (telegram)
+            "name": str,  # display name, e.g. the Telegram user's full name
+            "role": str,  # the member's role for telegram, "" for the command line
+            "via": str,  # cli | telegram | system
+            "action": str,  # add | update | remove | cleanup | repair | contacts
+            "document_id": str,
+            "version_before": int,  # the version served before the change (null: none)
+            "version_after": int,  # the version served after it (null: none)
+            "detail": str,
+        },
+        pk="id",
+    )
+    db["audit"].create_index(["document_id"])
 
 
 @dataclass(frozen=True)
@@ -154,7 +178,8 @@ class Catalogue:
 
     @_locked
     def documents(self, include_removed: bool = False) -> list[dict]:
-        where = None if include_removed else "status = 'active'"
+        # A document whose first version is still being indexed is not listed yet.
+        where = "current_version is not null" + ("" if include_removed else " and status = 'active'")
         rows = list(self.db["documents"].rows_where(where, order_by="created_at, id"))
         counts = {
             (r["document_id"], r["version"]): r["passage_count"]
@@ -213,6 +238,43 @@ class Catalogue:
             order by p.document_id, p.version, p.ordinal
         """
         return [_record(row) for row in self.db.query(sql)]
+
+    @_locked
+    def versions(self, document_id: str) -> list[dict]:
+        """Every version of a document, oldest first."""
+        return list(self.db["versions"].rows_where("document_id = ?", [document_id], order_by="version"))
+
+    @_locked
+    def passages_of(self, document_id: str, version: int) -> list[PassageRecord]:
+        """The passages of one version (served or not), in document order."""
+        sql = """
+            select p.*, d.title from passages p join documents d on d.id = p.document_id
+            where p.document_id = ? and p.version = ? order by p.ordinal
+        """
+        return [_record(row) for row in self.db.query(sql, [document_id, version])]
+
+    @_locked
+    def unfinished_versions(self) -> list[dict]:
+        """Versions still marked 'indexing': in progress, or left behind by a crash."""
+        return list(self.db["versions"].rows_where("status = 'indexing'", order_by="created_at"))
+
+    @_locked
+    def served_passage_ids(self) -> set[str]:
+        """Every passage id that answers may quote: what both indexes should hold."""
+        sql = """
+            select p.id from passages p
+            join versions v on v.document_id = p.document_id and v.version = p.version
+            join documents d on d.id = p.document_id
+            where v.status = 'serving' and d.status = 'active'
+        """
+        return {row[0] for row in self.db.execute(sql).fetchall()}
+
+    @_locked
+    def serving_version(self, document_id: str) -> int | None:
+        row = self.db.execute(
+            "select version from versions where document_id = ? and status = 'serving'", [document_id]
+        ).fetchone()
+        return row[0] if row else None
 
     @_locked
     def passage_count(self) -> int:
@@ -301,10 +363,17 @@ class Catalogue:
         return document_id, version, records
 
     @_locked
-    def activate_version(self, document_id: str, version: int, title: str | None = None) -> None:
-        """Serve `version` from now on; the previous serving version is superseded."""
+    def activate_version(
+        self, document_id: str, version: int, title: str | None = None,
+        change: audit.Change | None = None, metadata: dict | None = None,
+    ) -> int | None:
+        """Serve `version` from now on; the previous serving version (returned) is superseded.
+
+        The audit row, if any, is written in the same transaction as the switch.
+        """
         now = utcnow()
         with self.db.conn:
+            previous = self.serving_version(document_id)
             self.db.execute(
                 "update versions set status = 'superseded' "
                 "where document_id = ? and status = 'serving'",
@@ -314,15 +383,38 @@ class Catalogue:
                 "update versions set status = 'serving' where document_id = ? and version = ?",
                 [document_id, version],
             )
-            changes = {"current_version": version, "updated_at": now, "status": "active"}
+            changes = {**(metadata or {}), "current_version": version, "updated_at": now, "status": "active"}
             if title:
                 changes["title"] = title
             self.db["documents"].update(document_id, changes)
+            if change is not None:
+                audit.record(self.db, change, document_id=document_id, before=previous, after=version)
+        return previous
 
     @_locked
-    def abandon_version(self, document_id: str, version: int) -> None:
+    def remove_document(self, document_id: str, change: audit.Change | None = None) -> int | None:
+        """Stop serving a document at once; returns the version that was served (if any).
+
+        Its versions and passages stay in the catalogue (status 'removed'), for the record.
+        """
+        with self.db.conn:
+            previous = self.serving_version(document_id)
+            self.db.execute(
+                "update versions set status = 'removed' where document_id = ? and status = 'serving'",
+                [document_id],
+            )
+            self.db["documents"].update(document_id, {"status": "removed", "updated_at": utcnow()})
+            if change is not None:
+                audit.record(self.db, change, document_id=document_id, before=previous, after=None)
+        return previous
+
+    @_locked
+    def abandon_version(self, document_id: str, version: int, change: audit.Change | None = None) -> None:
         """Forget a version that failed while indexing (its passages go with it)."""
         with self.db.conn:
+            if change is not None:
+                served = self.serving_version(document_id)
+                audit.record(self.db, change, document_id=document_id, before=served, after=served)
             self.db.execute(
                 "delete from passages where document_id = ? and version = ?", [document_id, version]
             )

@@ -1,8 +1,11 @@
-"""Adding documents to the knowledge base: load, chunk, record, index, then serve.
+"""Changing the knowledge base: add or update a file, remove a document, check and repair.
 
 A new version becomes visible only when `Catalogue.activate_version` commits, after its
-passages are in both indexes; a failure before that removes what was written, so the
-knowledge base stays as it was.
+passages are in both indexes; an error before that removes what was written, so the
+knowledge base stays as it was. A kill (or KeyboardInterrupt) skips that rollback: the
+previous version is still the one served, and the next change — or `kb check --repair` —
+cleans up what was left (`recover`). Every change holds the knowledge base's write lock
+and writes its audit row in the same transaction as the change itself.
 """
 
 from __future__ import annotations
@@ -10,20 +13,44 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Literal, Protocol, Sequence
+from typing import Iterable, Literal, Protocol, Sequence
 
+from . import consistency
+from .audit import SYSTEM, Actor, Change
 from .catalogue import Catalogue, NewPassage, PassageRecord
 from .chunking import chunk_text
 from .loaders import SUPPORTED_SUFFIXES, LoadError, load_document
+from .write_lock import WriteLock
 
 
 class VectorIndex(Protocol):
     def add(self, ids: Sequence[str], texts: Sequence[str], metadatas: Sequence[dict], **kw) -> None: ...
     def delete(self, ids: Sequence[str]) -> None: ...
+    def ids(self) -> set[str]: ...
 
 
 class TextIndex(Protocol):
+    ids: list[str]
+
     def build(self, ids: Sequence[str], texts: Sequence[str]) -> None: ...
+
+
+class Progress(Protocol):
+    """Told how an ingestion advances (a progress bar, an edited Telegram message)."""
+
+    def stage(self, name: str, total: int | None = None) -> None:
+        """'waiting' (for another writer), 'reading', 'indexing' (total = passages), 'finishing'."""
+
+    def advance(self, n: int) -> None:
+        """`n` more passages are indexed."""
+
+
+class NoProgress:
+    def stage(self, name: str, total: int | None = None) -> None:
+        pass
+
+    def advance(self, n: int) -> None:
+        pass
 
 
 Status = Literal["added", "updated", "unchanged", "failed"]
@@ -38,14 +65,26 @@ class AddResult:
     title: str = ""
     passages: int = 0
     reason: str = ""
+    previous_version: int | None = None  # the version this one replaced
+    pages: int | None = None
 
     def line(self) -> str:
         if self.status == "failed":
             return f"failed     {self.path}: {self.reason}"
+        replaced = f" (replaces v{self.previous_version})" if self.previous_version else ""
         return (
-            f"{self.status:<10} {self.document_id} v{self.version}  {self.passages} passages"
+            f"{self.status:<10} {self.document_id} v{self.version}{replaced}  {self.passages} passages"
             f"  «{self.title}»"
         )
+
+
+@dataclass
+class RemoveResult:
+    document_id: str
+    status: Literal["removed", "not found", "already removed"]
+    title: str = ""
+    version: int | None = None  # the version that was served
+    passages: int = 0
 
 
 def content_hash(data: bytes) -> str:
@@ -66,11 +105,15 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 
 
 class KnowledgeBase:
-    def __init__(self, catalogue: Catalogue, dense: VectorIndex, lexical: TextIndex):
+    def __init__(
+        self, catalogue: Catalogue, dense: VectorIndex, lexical: TextIndex, lock: WriteLock | None = None
+    ):
         self.catalogue = catalogue
         self.dense = dense
         self.lexical = lexical
+        self.lock = lock or WriteLock()
 
+    # --- adding and updating ---------------------------------------------------------
     def add_file(
         self,
         path: Path,
@@ -78,21 +121,22 @@ class KnowledgeBase:
         title: str | None = None,
         metadata: dict | None = None,
         document_id: str | None = None,
-        progress: Callable[[int], None] | None = None,
+        progress: Progress | None = None,
+        actor: Actor = SYSTEM,
+        source: str | None = None,
     ) -> AddResult:
-        """Add or update one file. Never raises for bad input: the result says what failed."""
-        path = Path(path)
+        """Add a file, or a new version of `document_id` (default: the document with this
+        file name). Never raises for bad input: the result says what failed."""
+        path, progress = Path(path), progress or NoProgress()
         try:
             if not path.is_file():
                 raise LoadError(path, "no such file")
             digest = content_hash(path.read_bytes())
-            same = self.catalogue.version_by_hash(digest)
-            if same is not None and document_id in (None, same["document_id"]):
-                doc = self.catalogue.document(same["document_id"]) or {}
-                return AddResult(
-                    path, "unchanged", same["document_id"], same["version"],
-                    doc.get("title", ""), same["passage_count"],
-                )
+            if document_id and self.catalogue.document(document_id) is None:
+                return AddResult(path, "failed", reason=f"no document with id {document_id}")
+            if unchanged := self._unchanged(path, digest, document_id):
+                return unchanged
+            progress.stage("reading")  # parsing needs no lock: another writer may be busy
             loaded = load_document(path)
             chunks = chunk_text(loaded.text)
             if not chunks:
@@ -102,60 +146,112 @@ class KnowledgeBase:
         except OSError as error:
             return AddResult(path, "failed", reason=error.strerror or str(error))
 
-        existing = (
-            self.catalogue.document(document_id)
-            if document_id
-            else self.catalogue.document_by_filename(path.name)
-        )
-        if document_id and existing is None:
-            return AddResult(path, "failed", reason=f"no document with id {document_id}")
-        final_title = title or (existing or {}).get("title") or loaded.title or path.stem
-        doc_id, version, records = self.catalogue.begin_version(
-            document_id=existing["id"] if existing else None,
-            id_hint=path.stem,
-            title=final_title,
-            source=str(path),
-            filename=path.name,
-            fmt=loaded.format,
-            content_hash=digest,
-            pages=loaded.pages,
-            passages=[NewPassage(c.ordinal, c.kind, c.locator, c.section, c.text) for c in chunks],
-            metadata=metadata,
-        )
-        try:
-            self._index(records, progress)
-        except BaseException:
-            # Leave the knowledge base as it was: drop the half-indexed version.
-            self._forget(records)
-            self.catalogue.abandon_version(doc_id, version)
-            self._rebuild_lexical()
-            raise
-        previous = existing["current_version"] if existing else None
-        self.catalogue.activate_version(doc_id, version, title=title)
-        if previous:
-            self._forget(self._version_passage_ids(doc_id, previous))
+        with self.lock.hold(on_wait=lambda: progress.stage("waiting")):
+            self._recover(actor)
+            if unchanged := self._unchanged(path, digest, document_id):  # added meanwhile
+                return unchanged
+            existing = (
+                self.catalogue.document(document_id)
+                if document_id
+                else self.catalogue.document_by_filename(path.name)
+            )
+            final_title = title or (existing or {}).get("title") or loaded.title or path.stem
+            doc_id, version, records = self.catalogue.begin_version(
+                document_id=existing["id"] if existing else None,
+                id_hint=path.stem,
+                title=final_title,
+                source=source or str(path),
+                filename=path.name,
+                fmt=loaded.format,
+                content_hash=digest,
+                pages=loaded.pages,
+                passages=[NewPassage(c.ordinal, c.kind, c.locator, c.section, c.text) for c in chunks],
+                metadata=metadata,
+            )
+            try:
+                progress.stage("indexing", len(records))
+                self._index(records, progress)
+            except Exception:
+                # Leave the knowledge base as it was: drop the half-indexed version. (Not on
+                # BaseException: after a kill nothing runs either, and `_recover` copes.)
+                self._forget(records)
+                self.catalogue.abandon_version(doc_id, version)
+                self._rebuild_lexical()
+                raise
+            progress.stage("finishing")
+            change = Change(actor, "update" if existing else "add", path.name)
+            previous = self.catalogue.activate_version(
+                doc_id, version, title=title, change=change, metadata=metadata if existing else None
+            )
+            if previous:
+                self._forget(self._version_passage_ids(doc_id, previous))
+                self._rebuild_lexical()
         return AddResult(
-            path, "updated" if existing else "added", doc_id, version, final_title, len(records)
+            path, "updated" if existing else "added", doc_id, version, final_title, len(records),
+            previous_version=previous, pages=loaded.pages,
         )
 
-    def _index(self, records: list[PassageRecord], progress) -> None:
+    def _unchanged(self, path: Path, digest: str, document_id: str | None) -> AddResult | None:
+        """The result for content that is already served (by this document, if one is named)."""
+        same = self.catalogue.version_by_hash(digest)
+        if same is None or document_id not in (None, same["document_id"]):
+            return None
+        doc = self.catalogue.document(same["document_id"]) or {}
+        return AddResult(
+            path, "unchanged", same["document_id"], same["version"], doc.get("title", ""),
+            same["passage_count"], pages=same["pages"],
+        )
+
+    # --- removing --------------------------------------------------------------------
+    def remove(self, document_id: str, *, actor: Actor = SYSTEM) -> RemoveResult:
+        """Stop serving a document now (one commit), then drop its passages from the indexes."""
+        with self.lock.hold():
+            self._recover(actor)
+            doc = self.catalogue.document(document_id)
+            if doc is None or doc["current_version"] is None:
+                return RemoveResult(document_id, "not found")
+            if doc["status"] == "removed":
+                return RemoveResult(document_id, "already removed", doc["title"], doc["current_version"])
+            served = self.catalogue.remove_document(document_id, Change(actor, "remove", doc["title"]))
+            ids = self._version_passage_ids(document_id, served) if served else []
+            self._forget(ids)
+            self._rebuild_lexical()
+        return RemoveResult(document_id, "removed", doc["title"], served, len(ids))
+
+    # --- checking and repairing ------------------------------------------------------
+    def check(self, on_wait=None) -> consistency.IndexCheck:
+        """Do the catalogue and both indexes agree? (Waits for a running update to finish.)"""
+        with self.lock.hold(on_wait=on_wait):
+            return consistency.check(self.catalogue, self.dense, self.lexical)
+
+    def repair(self, *, actor: Actor = SYSTEM, on_wait=None) -> list[str]:
+        """Mend whatever `check` finds; returns what was done (nothing if all agreed)."""
+        with self.lock.hold(on_wait=on_wait):
+            return self._recover(actor)
+
+    def _recover(self, actor: Actor) -> list[str]:
+        """With the lock held: clean up after a writer that died. Cheap when all agree."""
+        if consistency.check(self.catalogue, self.dense, self.lexical).is_clean:
+            return []
+        return consistency.repair(self.catalogue, self.dense, self.lexical, actor)
+
+    # --- indexes ---------------------------------------------------------------------
+    def _index(self, records: list[PassageRecord], progress: Progress) -> None:
         self.dense.add(
             [r.id for r in records],
             [r.index_text for r in records],
             [{"document_id": r.document_id, "version": r.version} for r in records],
-            progress=progress,
+            progress=progress.advance,
         )
         self._rebuild_lexical()
 
     def _rebuild_lexical(self) -> None:
+        """Serving passages and those being indexed: a new version is searchable the moment it is served."""
         passages = self.catalogue.indexable_passages()
         self.lexical.build([p.id for p in passages], [p.index_text for p in passages])
 
     def _version_passage_ids(self, document_id: str, version: int) -> list[str]:
-        rows = self.catalogue.db.execute(
-            "select id from passages where document_id = ? and version = ?", [document_id, version]
-        ).fetchall()
-        return [r[0] for r in rows]
+        return [p.id for p in self.catalogue.passages_of(document_id, version)]
 
     def _forget(self, records_or_ids) -> None:
         ids = [r if isinstance(r, str) else r.id for r in records_or_ids]

@@ -1,7 +1,9 @@
 """BM25 over passages with bm25s, persisted beside the Chroma directory.
 
 bm25s indexes are immutable, so every change rebuilds the whole index (milliseconds for
-thousands of passages) into a fresh folder and swaps it in with a rename.
+thousands of passages) into a fresh folder and swaps it in with a rename. In memory too, a
+rebuild replaces one snapshot (ids, index, term counts) in a single assignment, so that a
+search running while the bot ingests a document never pairs new ids with the old index.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import shutil
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
@@ -25,53 +28,72 @@ def tokenize(texts: Sequence[str]) -> list[list[str]]:
     )
 
 
+@dataclass(frozen=True)
+class _Snapshot:
+    ids: list[str] = field(default_factory=list)
+    bm25: "bm25s.BM25 | None" = None
+    doc_freq: dict[str, int] = field(default_factory=dict)
+
+
 class LexicalIndex:
     """Stemmed English BM25 (Lucene variant)."""
 
     def __init__(self, path: Path | None = None, *, k1: float = 0.9, b: float = 0.4):
         self.path = path
         self.k1, self.b = k1, b
-        self.ids: list[str] = []
-        self._bm25: bm25s.BM25 | None = None
-        self._doc_freq: dict[str, int] = {}
+        self._snapshot = _Snapshot()
         if path is not None and (path / "ids.json").exists():
             self._load()
+
+    @property
+    def ids(self) -> list[str]:
+        return self._snapshot.ids
+
+    @property
+    def _bm25(self) -> "bm25s.BM25 | None":
+        return self._snapshot.bm25
+
+    @property
+    def _doc_freq(self) -> dict[str, int]:
+        return self._snapshot.doc_freq
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def build(self, ids: Sequence[str], texts: Sequence[str]) -> None:
-        self.ids = list(ids)
+        ids = list(ids)
         tokens = tokenize(texts)
-        self._doc_freq = {}
+        doc_freq: dict[str, int] = {}
         for doc in tokens:
             for term in set(doc):
-                self._doc_freq[term] = self._doc_freq.get(term, 0) + 1
-        if not self.ids:
-            self._bm25 = None
-        else:
-            self._bm25 = bm25s.BM25(k1=self.k1, b=self.b)
-            self._bm25.index(tokens, show_progress=False)
+                doc_freq[term] = doc_freq.get(term, 0) + 1
+        bm25 = None
+        if ids:
+            bm25 = bm25s.BM25(k1=self.k1, b=self.b)
+            bm25.index(tokens, show_progress=False)
+        self._snapshot = _Snapshot(ids, bm25, doc_freq)
         if self.path is not None:
             self._save()
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         """(passage id, BM25 score), best first; only passages sharing a term with the query."""
-        if self._bm25 is None:
+        snapshot = self._snapshot
+        if snapshot.bm25 is None:
             return []
-        terms = [t for t in tokenize([query])[0] if t in self._bm25.vocab_dict]
+        terms = [t for t in tokenize([query])[0] if t in snapshot.bm25.vocab_dict]
         if not terms:
             return []
-        scores = self._bm25.get_scores(terms)
+        scores = snapshot.bm25.get_scores(terms)
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top])]
-        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+        return [(snapshot.ids[i], float(scores[i])) for i in top if scores[i] > 0]
 
     def idf(self, term: str) -> float:
         """Inverse document frequency; a term the corpus never uses gets the highest value."""
-        n = max(len(self.ids), 1)
-        df = self._doc_freq.get(term, 0)
+        snapshot = self._snapshot
+        n = max(len(snapshot.ids), 1)
+        df = snapshot.doc_freq.get(term, 0)
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
     def term_coverage(self, query: str, text: str) -> float:
@@ -104,9 +126,8 @@ class LexicalIndex:
 
     def _load(self) -> None:
         assert self.path is not None
-        self.ids = json.loads((self.path / "ids.json").read_text())
-        self._doc_freq = json.loads((self.path / "doc_freq.json").read_text())
+        ids = json.loads((self.path / "ids.json").read_text())
+        doc_freq = json.loads((self.path / "doc_freq.json").read_text())
         bm25_dir = self.path / "bm25"
-        self._bm25 = (
-            bm25s.BM25.load(str(bm25_dir), show_progress=False) if bm25_dir.exists() else None
-        )
+        bm25 = bm25s.BM25.load(str(bm25_dir), show_progress=False) if bm25_dir.exists() else None
+        self._snapshot = _Snapshot(ids, bm25, doc_freq)

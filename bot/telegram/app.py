@@ -27,6 +27,7 @@ from telegram.ext import (
 )
 
 from . import admin_handlers, handlers
+from . import kb_handlers
 from .access import Access
 from .update_processor import PerChatUpdateProcessor
 
@@ -118,6 +119,7 @@ def add_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("sources", handlers.sources))
     application.add_handler(CommandHandler("contacts", handlers.contacts))
     application.add_handler(CommandHandler("register", handlers.register))
+    kb_handlers.add_kb_handlers(application)  # uploads, /kb; its buttons before the generic ones
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.question))
     application.add_handler(CallbackQueryHandler(handlers.button))
     admin_handlers.add_admin_handlers(application)

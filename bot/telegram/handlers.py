@@ -183,8 +183,13 @@ async def start(update: Update, context: Context) -> None:
 
 
 async def help_command(update: Update, context: Context) -> None:
-    if await asker_or_refuse(update, context):
-        await update.effective_message.reply_text(_help_text(update.effective_chat.type, context.bot.username))
+    if asker := await asker_or_refuse(update, context):
+        text = _help_text(update.effective_chat.type, context.bot.username)
+        if asker.role in ("coordinator", "admin") and update.effective_chat.type == ChatType.PRIVATE:
+            from .kb_replies import COORDINATOR_HELP  # uploads and /kb (kb_handlers.py)
+
+            text += "\n\n" + COORDINATOR_HELP
+        await update.effective_message.reply_text(text)
 
 
 async def about(update: Update, context: Context) -> None:

@@ -1,0 +1,269 @@
+"""`jitbot kb`: add, update, remove, list, show, check the knowledge base, and its history."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .services import Services
+
+pass_services = click.make_pass_decorator(Services)
+
+INTERRUPTED = (
+    "Interrupted: the previous versions are still the ones served. The next `jitbot kb` "
+    "change, or `jitbot kb check --repair`, cleans up what the interrupted update left."
+)
+
+
+def _stderr(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _waiting() -> None:
+    _stderr("Waiting for another update of the knowledge base to finish…")
+
+
+def as_option(function):
+    return click.option(
+        "--as", "as_name", metavar="NAME", help="Who makes this change, for the history (default: your login)."
+    )(function)
+
+
+def metadata_options(function):
+    for option in reversed([
+        click.option("--title", help="Document title (default: found in the document)."),
+        click.option("--source-url", help="Where the document was published."),
+        click.option("--published", help="Publication date, YYYY-MM-DD."),
+        click.option("--language", help="Language code, e.g. en."),
+        click.option("--tags", help="Semicolon-separated tags."),
+    ]):
+        function = option(function)
+    return function
+
+
+def _metadata(**values) -> dict:
+    return {k: v for k, v in values.items() if v}
+
+
+class BarProgress:
+    """One file's rich progress bar, driven by KnowledgeBase (knowledge.ingest.Progress)."""
+
+    def __init__(self, bars, name: str):
+        self.bars, self.name = bars, name
+        self.task = bars.add_task(name, total=None)
+
+    def stage(self, name: str, total: int | None = None) -> None:
+        self.bars.update(self.task, description=f"{self.name}: {name}", total=total, completed=0)
+
+    def advance(self, n: int) -> None:
+        self.bars.advance(self.task, n)
+
+    def done(self) -> None:
+        self.bars.update(self.task, visible=False)
+
+
+def _ingest(services: Services, files: list[Path], **options) -> None:
+    """Add each file (a new version where it replaces one), then print the summary."""
+    from knowledge.ingest import AddResult
+
+    from .progress import indexing_progress
+
+    kb = services.knowledge_base
+    results = []
+    try:
+        with indexing_progress() as bars:
+            overall = bars.add_task("files", total=len(files)) if len(files) > 1 else None
+            for path in files:
+                progress = BarProgress(bars, path.name)
+                try:
+                    result = kb.add_file(path, progress=progress, **options)
+                except Exception as error:  # the KB rolled itself back; report and go on
+                    result = AddResult(path, "failed", reason=f"indexing failed: {error}")
+                progress.done()
+                if overall is not None:
+                    bars.advance(overall)
+                results.append(result)
+                (_stderr if result.status == "failed" else click.echo)(result.line())
+    except KeyboardInterrupt:
+        _stderr(INTERRUPTED)
+        sys.exit(130)
+    counts = {s: sum(r.status == s for r in results) for s in ("added", "updated", "unchanged", "failed")}
+    _stderr(", ".join(f"{n} {s}" for s, n in counts.items()))
+    if counts["failed"]:
+        sys.exit(1)
+
+
+@click.group("kb")
+def kb_group() -> None:
+    """Add, update, remove and check the documents of the knowledge base."""
+
+
+@kb_group.command("add")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@metadata_options
+@as_option
+@pass_services
+def kb_add(services: Services, paths, title, source_url, published, language, tags, as_name) -> None:
+    """Add files or folders (txt, md, pdf, docx, html); unchanged files are skipped."""
+    from knowledge.audit import Actor
+    from knowledge.ingest import expand_paths
+
+    files = expand_paths(paths)
+    if title and len(files) > 1:
+        raise click.UsageError("--title applies to a single file")
+    if not files:
+        raise click.UsageError("no supported files found")
+    metadata = _metadata(source_url=source_url, published=published, language=language, tags=tags)
+    _ingest(services, files, title=title, metadata=metadata, actor=Actor.command_line(as_name))
+
+
+@kb_group.command("update")
+@click.argument("document_id")
+@click.argument("path", type=click.Path(path_type=Path))
+@metadata_options
+@as_option
+@pass_services
+def kb_update(services: Services, document_id, path, title, source_url, published, language, tags, as_name) -> None:
+    """Replace DOCUMENT_ID with a new version read from PATH (a new edition)."""
+    from knowledge.audit import Actor
+
+    if services.catalogue.document(document_id) is None:
+        raise click.ClickException(f"no document with id {document_id} (see: jitbot kb list --all)")
+    metadata = _metadata(source_url=source_url, published=published, language=language, tags=tags)
+    _ingest(services, [path], title=title, metadata=metadata, document_id=document_id,
+            actor=Actor.command_line(as_name))
+
+
+@kb_group.command("remove")
+@click.argument("document_id")
+@click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation.")
+@as_option
+@pass_services
+def kb_remove(services: Services, document_id: str, yes: bool, as_name: str | None) -> None:
+    """Stop using a document in answers, at once (its history is kept)."""
+    from knowledge.audit import Actor
+
+    doc = services.catalogue.document(document_id)
+    if doc is None or doc["current_version"] is None:
+        raise click.ClickException(f"no document with id {document_id} (see: jitbot kb list)")
+    if doc["status"] == "removed":
+        raise click.ClickException(f"{document_id} is already removed")
+    if not yes:
+        click.confirm(f"Remove «{doc['title']}» ({document_id} v{doc['current_version']}) from answers?", abort=True)
+    result = services.knowledge_base.remove(document_id, actor=Actor.command_line(as_name))
+    if result.status != "removed":
+        raise click.ClickException(f"{document_id}: {result.status}")
+    click.echo(f"removed    {result.document_id} v{result.version}  {result.passages} passages  «{result.title}»")
+
+
+@kb_group.command("list")
+@click.option("--all", "include_removed", is_flag=True, help="Also list removed documents.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_services
+def kb_list(services: Services, include_removed: bool, as_json: bool) -> None:
+    """List the documents being served."""
+    services.ensure_knowledge_base(_stderr)
+    docs = services.catalogue.documents(include_removed=include_removed)
+    if as_json:
+        click.echo(json.dumps(docs, ensure_ascii=False, indent=2))
+        return
+    if not docs:
+        click.echo("The knowledge base is empty. Add documents with: jitbot kb add PATH")
+        return
+    for d in docs:
+        removed = "  (removed)" if d["status"] == "removed" else ""
+        click.echo(f"{d['id']}  v{d['current_version']}  {d['passages']:>4} passages  {d['title']}{removed}")
+
+
+@kb_group.command("show")
+@click.argument("document_id")
+@click.option("--version", "version", type=int, help="Show this version's passages (default: the current one).")
+@click.option("--full", is_flag=True, help="Print passages in full.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_services
+def kb_show(services: Services, document_id: str, version: int | None, full: bool, as_json: bool) -> None:
+    """A document's metadata, versions and passages."""
+    from dataclasses import asdict
+
+    catalogue = services.catalogue
+    doc = catalogue.document(document_id)
+    if doc is None:
+        raise click.ClickException(f"no document with id {document_id} (see: jitbot kb list --all)")
+    versions = catalogue.versions(document_id)
+    version = version or doc["current_version"]
+    if version not in {v["version"] for v in versions}:
+        raise click.ClickException(f"{document_id} has no version {version}")
+    passages = catalogue.passages_of(document_id, version)
+    if as_json:
+        click.echo(json.dumps({"document": doc, "versions": versions, "version": version,
+                               "passages": [asdict(p) for p in passages]}, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{doc['id']}  «{doc['title']}»")
+    for key in ("status", "current_version", "source", "source_url", "published", "language", "tags",
+                "created_at", "updated_at"):
+        if doc.get(key) not in (None, ""):
+            click.echo(f"  {key:<16}{doc[key]}")
+    click.echo("Versions:")
+    for v in versions:
+        pages = f"  {v['pages']} pages" if v["pages"] else ""
+        click.echo(f"  v{v['version']:<3} {v['status']:<11} {v['created_at']}  {v['filename']} ({v['format']}{pages})"
+                   f"  {v['passage_count']} passages  sha256:{v['content_hash'][:12]}")
+    click.echo(f"Passages of v{version}:")
+    for p in passages:
+        text = p.text if full else (p.text[:100] + "…" if len(p.text) > 100 else p.text)
+        section = f" [{p.section[:40]}]" if p.section else ""
+        click.echo(f"  {p.locator}{section}: {' '.join(text.split())}")
+
+
+@kb_group.command("history")
+@click.argument("document_id", required=False)
+@click.option("-n", "--limit", default=50, show_default=True, help="How many changes, newest first.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_services
+def kb_history(services: Services, document_id: str | None, limit: int, as_json: bool) -> None:
+    """Who changed the knowledge base, what and when (newest first)."""
+    from knowledge import audit
+
+    with services.catalogue.lock:
+        rows = audit.history(services.catalogue.db, document_id, limit)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("No changes recorded." if not document_id else f"No changes recorded for {document_id}.")
+    for row in rows:
+        click.echo(audit.line(row))
+
+
+@kb_group.command("check")
+@click.option("--repair", is_flag=True, help="Mend what does not agree.")
+@as_option
+@pass_services
+def kb_check(services: Services, repair: bool, as_name: str | None) -> None:
+    """Check that the catalogue, the vector index and the lexical index agree."""
+    from knowledge.audit import Actor
+
+    if not services.is_initialised():
+        click.echo("The knowledge base is empty: nothing to check.")
+        return
+    kb = services.knowledge_base
+    found = kb.check(on_wait=_waiting)
+    if found.is_clean:
+        click.echo(f"OK: the catalogue and both indexes agree ({found.served} passages served).")
+        return
+    for problem in found.problems():
+        click.echo(f"problem: {problem}")
+    if not repair:
+        _stderr("Run `jitbot kb check --repair` to mend this.")
+        sys.exit(1)
+    for line in kb.repair(actor=Actor.command_line(as_name), on_wait=_waiting):
+        click.echo(f"repaired: {line}")
+    again = kb.check()
+    if not again.is_clean:  # should not happen: say so rather than claim success
+        for problem in again.problems():
+            _stderr(f"still wrong: {problem}")
+        sys.exit(1)
+    click.echo(f"OK: the catalogue and both indexes agree now ({again.served} passages served).")

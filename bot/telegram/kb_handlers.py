@@ -1,0 +1,282 @@
+"""Coordinators keep the knowledge base current from Telegram: uploads, /kb, confirmations.
+
+A document (PDF, DOCX, TXT, MD, HTML) sent in a private chat by a coordinator or admin is
+ingested as a new document, or as a new version of the document with the same file name;
+a .csv or .xlsx file is a contacts directory: checked, and applied only when Apply is
+pressed. Ingestion runs in a worker thread and the knowledge base's write lock makes
+uploads (and `jitbot kb` in a shell) take turns; a progress message is edited meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import re
+import secrets
+import tempfile
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import date
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from knowledge.audit import Actor
+from knowledge.loaders import SUPPORTED_SUFFIXES
+
+from . import kb_replies as replies
+from .access import Asker
+from .handlers import Context, access_of, asker_or_refuse, refuse, services_of
+from .progress_message import LiveStatus, UploadProgress
+
+log = logging.getLogger(__name__)
+
+EDITORS = ("coordinator", "admin")
+CONTACT_SUFFIXES = frozenset({".csv", ".xlsx"})
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024  # what the Bot API lets a bot download
+PENDING_SECONDS = 3600  # an unanswered confirmation expires after this
+
+
+def add_kb_handlers(application: Application) -> None:
+    """Register before the generic button handler, which takes any other callback."""
+    application.add_handler(MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE, upload))
+    application.add_handler(CommandHandler("kb", kb_command))
+    application.add_handler(CallbackQueryHandler(confirm, pattern=r"^kb:"))
+
+
+# --- confirmations waiting for a button press ------------------------------------------
+@dataclass
+class Pending:
+    kind: str  # remove | contacts
+    user_id: int
+    payload: dict[str, Any] = field(default_factory=dict)
+    created: float = field(default_factory=time.monotonic)
+
+
+class PendingConfirmations:
+    """Confirmations by short token (callback data is limited to 64 bytes), bounded and expiring."""
+
+    def __init__(self, size: int = 200, ttl: float = PENDING_SECONDS):
+        self.size, self.ttl = size, ttl
+        self.items: OrderedDict[str, Pending] = OrderedDict()
+
+    def put(self, pending: Pending) -> str:
+        token = secrets.token_urlsafe(8)
+        self.items[token] = pending
+        while len(self.items) > self.size:
+            self.items.popitem(last=False)
+        return token
+
+    def pop(self, token: str) -> Pending | None:
+        pending = self.items.pop(token, None)
+        if pending is None or time.monotonic() - pending.created > self.ttl:
+            return None
+        return pending
+
+
+def pending_of(context: Context) -> PendingConfirmations:
+    return context.bot_data.setdefault("kb_pending", PendingConfirmations())
+
+
+def confirm_keyboard(token: str, yes: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(yes, callback_data=f"kb:{token}:yes"),
+        InlineKeyboardButton("✖ Cancel", callback_data=f"kb:{token}:no"),
+    ]])
+
+
+async def editor_or_refuse(update: Update, context: Context) -> Asker | None:
+    """A coordinator or admin; members with another role get a polite no, strangers the refusal."""
+    asker = await asker_or_refuse(update, context)
+    if asker is None:
+        return None
+    if asker.role in EDITORS:
+        return asker
+    if update.callback_query:
+        await update.callback_query.answer(replies.EDITORS_ONLY, show_alert=True)
+    else:
+        await update.effective_message.reply_text(replies.EDITORS_ONLY)
+    return None
+
+
+def actor_of(update: Update, asker: Asker) -> Actor:
+    return Actor.telegram(asker.user_id, asker.role, update.effective_user.full_name)
+
+
+async def in_thread(function, *args, **kwargs):
+    """Off the event loop. Not the answering workers: an ingestion may take minutes."""
+    return await asyncio.get_running_loop().run_in_executor(None, functools.partial(function, *args, **kwargs))
+
+
+# --- uploads ----------------------------------------------------------------------------
+def safe_file_name(name: str | None) -> str:
+    """The sender's file name, made safe for a file system (it names the document)."""
+    name = Path((name or "document").replace("\\", "/")).name
+    name = re.sub(r"[^\w.\-() ]+", "_", name).strip(" .") or "document"
+    stem, suffix = (name.rsplit(".", 1) + [""])[:2] if "." in name else (name, "")
+    return f"{stem[:100]}.{suffix[:10]}" if suffix else stem[:100]
+
+
+async def upload(update: Update, context: Context) -> None:
+    """A file sent in a private chat: a document to ingest, or a contacts directory."""
+    message = update.effective_message
+    if message is None or message.document is None or update.effective_chat.type != ChatType.PRIVATE:
+        return
+    if access_of(context).member(update.effective_user.id) is None:
+        await refuse(update, context)
+        return
+    asker = await editor_or_refuse(update, context)
+    if asker is None:
+        return
+    document = message.document
+    name = safe_file_name(document.file_name)
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES | CONTACT_SUFFIXES:
+        await message.reply_text(replies.wrong_type(name))
+        return
+    if (document.file_size or 0) > MAX_DOWNLOAD_BYTES:
+        await message.reply_text(replies.too_big(name, document.file_size))
+        return
+    status = await message.reply_text(f"📥 <b>{escape(name)}</b>: downloading…")
+    with tempfile.TemporaryDirectory(prefix="jitbot-upload-") as folder:
+        path = Path(folder) / name
+        try:
+            telegram_file = await document.get_file()
+            await telegram_file.download_to_drive(path)
+        except BadRequest as error:  # e.g. "file is too big" when the size was not given
+            log.warning("download of %s failed: %s", name, error)
+            await status.edit_text(replies.download_failed(name, error.message))
+            return
+        if suffix in CONTACT_SUFFIXES:
+            await _check_contacts(update, context, asker, path, status)
+        else:
+            await _ingest(update, context, asker, path, status)
+
+
+async def _ingest(update: Update, context: Context, asker: Asker, path: Path, status) -> None:
+    live = LiveStatus(status).start()
+    progress = UploadProgress(live, path.name)
+    kb = services_of(context).knowledge_base
+    try:
+        result = await in_thread(
+            kb.add_file, path, progress=progress, actor=actor_of(update, asker), source=f"telegram:{path.name}"
+        )
+    except Exception:  # the knowledge base rolled itself back
+        log.exception("Ingestion of %s failed", path.name)
+        await live.finish(replies.indexing_failed(path.name))
+        return
+    await live.finish(replies.ingest_summary(result))
+
+
+async def _check_contacts(update: Update, context: Context, asker: Asker, path: Path, status) -> None:
+    from knowledge.contact_files import ContactFileError, check_file
+
+    directory = services_of(context).directory
+    try:
+        checked = await in_thread(check_file, path, today=date.today())
+    except ContactFileError as error:
+        await status.edit_text(replies.contacts_unreadable(path.name, str(error)))
+        return
+    if checked.header_problems or checked.invalid_rows:
+        await status.edit_text(replies.contacts_invalid(path.name, checked))
+        return
+    plan = await in_thread(directory.plan_import, checked.records)
+    if plan.is_empty:
+        await status.edit_text(replies.contacts_report(path.name, checked, plan) + "\n\nNothing would change.")
+        return
+    token = pending_of(context).put(
+        Pending("contacts", asker.user_id, {"records": checked.records, "file": path.name})
+    )
+    await status.edit_text(replies.contacts_report(path.name, checked, plan),
+                           reply_markup=confirm_keyboard(token, "✅ Apply"))
+
+
+# --- /kb --------------------------------------------------------------------------------
+async def kb_command(update: Update, context: Context) -> None:
+    """/kb (the documents), /kb remove <id> (asks to confirm), /kb history (latest changes)."""
+    asker = await editor_or_refuse(update, context)
+    if asker is None:
+        return
+    message, services = update.effective_message, services_of(context)
+    args = context.args or []
+    if not args:
+        documents = await in_thread(services.catalogue.documents)
+        for chunk in replies.documents_list(documents):
+            await message.reply_text(chunk)
+    elif args[0] == "history":
+        from knowledge import audit
+
+        def latest():
+            with services.catalogue.lock:
+                return audit.history(services.catalogue.db, args[1] if len(args) > 1 else None, 15)
+
+        await message.reply_text(replies.history(await in_thread(latest)))
+    elif args[0] == "remove" and len(args) == 2:
+        doc = await in_thread(services.catalogue.document, args[1])
+        if doc is None or doc["status"] != "active" or doc["current_version"] is None:
+            await message.reply_text(f"There is no document <code>{escape(args[1])}</code> being served. /kb lists them.")
+            return
+        token = pending_of(context).put(Pending("remove", asker.user_id, {"document_id": doc["id"]}))
+        await message.reply_text(replies.remove_question(doc), reply_markup=confirm_keyboard(token, "🗑 Remove"))
+    else:
+        await message.reply_text(replies.KB_USAGE)
+
+
+async def confirm(update: Update, context: Context) -> None:
+    """The Apply / Remove / Cancel buttons."""
+    query = update.callback_query
+    asker = await editor_or_refuse(update, context)
+    if asker is None:
+        return
+    _, token, answer = (query.data.split(":") + ["", ""])[:3]
+    pending = pending_of(context).pop(token)
+    if pending is None or pending.user_id != asker.user_id:
+        await query.answer(replies.EXPIRED, show_alert=True)
+        await _close(query, replies.EXPIRED)
+        return
+    await query.answer()
+    if answer != "yes":
+        await _close(query, "✖ Cancelled: nothing was changed.")
+        return
+    actor = actor_of(update, asker)
+    services = services_of(context)
+    if pending.kind == "remove":
+        result = await in_thread(services.knowledge_base.remove, pending.payload["document_id"], actor=actor)
+        await _close(query, replies.removed(result))
+    elif pending.kind == "contacts":
+        summary = await in_thread(_apply_contacts, services, pending.payload["records"], actor, pending.payload["file"])
+        await _close(query, f"✅ Applied: {escape(summary)}.")
+
+
+def _apply_contacts(services, records: list[dict], actor: Actor, file_name: str) -> str:
+    """Plan again (the directory may have changed since the check), apply, record who did it."""
+    from knowledge import audit
+    from knowledge.catalogue import utcnow
+
+    directory = services.directory
+    plan = directory.plan_import(records)
+    directory.apply(plan, now=utcnow())
+    services.mark_initialised()  # an imported directory is not replaced by the samples
+    with services.catalogue.lock, services.catalogue.db.conn:
+        audit.record(services.catalogue.db, audit.Change(actor, "contacts", f"{file_name}: {plan.summary()}"))
+    return plan.summary()
+
+
+async def _close(query, note: str) -> None:
+    """Append the outcome to the confirmation message and take its buttons away."""
+    if query.message is None:
+        return
+    text = query.message.text_html if query.message.text else ""
+    try:
+        # An empty keyboard, said explicitly: the buttons must not outlive the answer.
+        await query.edit_message_text(f"{text}\n\n{note}" if text else note,
+                                      reply_markup=InlineKeyboardMarkup([]))
+    except BadRequest as error:
+        log.warning("confirmation message not updated: %s", error)
