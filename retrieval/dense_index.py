@@ -137,12 +137,17 @@ class DenseIndex:
 
     def delete(self, ids: Sequence[str]) -> None:
         for start in range(0, len(ids), 500):
-            self.collection.delete(where={"passage_id": {"$in": list(ids[start : start + 500])}})
+            batch = list(ids[start : start + 500])
+            self.collection.delete(where={"passage_id": {"$in": batch}})
+            self.collection.delete(ids=batch)  # vectors written before windows: id = passage id
 
     def ids(self) -> set[str]:
         """The passage ids that have at least one vector."""
-        metadatas = self.collection.get(include=["metadatas"])["metadatas"]
-        return {m["passage_id"] for m in metadatas}
+        found = self.collection.get(include=["metadatas"])
+        return {
+            (meta or {}).get("passage_id") or vid.split("::")[0]  # older vectors: no passage_id
+            for vid, meta in zip(found["ids"], found["metadatas"])
+        }
 
     def search_vector(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         """(passage id, cosine similarity of its best window), best first."""

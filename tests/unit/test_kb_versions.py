@@ -280,3 +280,15 @@ def test_a_second_writer_waits_for_the_first_and_says_so(kb, tmp_path, fake_embe
     assert results[0].status == "added"
     assert [name for name, _ in progress.stages] == ["reading", "waiting", "indexing", "finishing"]
     assert ("indexing", 3) in progress.stages and progress.indexed == 3
+
+
+def test_vectors_written_before_windows_are_checked_and_removed_too(kb, tmp_path):
+    """Older indexes hold one vector per passage, with the passage id as vector id and no passage_id."""
+    doc_id = kb.add_file(write(tmp_path, "jit-guide.md", GUIDE_V1)).document_id
+    legacy = f"{doc_id}@v1#1"
+    kb.dense.delete([legacy])
+    kb.dense.collection.upsert(ids=[legacy], embeddings=kb.dense.embedder.embed(["team leader"]),
+                               metadatas=[{"document_id": doc_id, "version": 1}])
+    assert kb.check().is_clean  # the old-style vector counts for its passage
+    kb.remove(doc_id)
+    assert kb.dense.collection.count() == 0 and kb.check().is_clean
