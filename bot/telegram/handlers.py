@@ -296,7 +296,7 @@ def _answer_and_log(
 ) -> tuple[Answer | None, int | None, str]:
     """Runs in a worker thread: answer, record in the query log; (answer, query id, refusal)."""
     query_log = services.query_log
-    who = dict(user_id=asker.user_id, role=asker.role, chat_type=asker.chat_type, front_end="telegram")
+    who = {"user_id": asker.user_id, "role": asker.role, "chat_type": asker.chat_type, "front_end": "telegram"}
     try:
         answer = find(services, text)
     except QuestionError as error:

@@ -68,7 +68,7 @@ async def bot(services, api):
 async def test_stats_sends_an_admin_a_png_chart_with_the_headline_figures(bot, api, services):
     fill_log(services.query_log)
     api.push_message(ADMIN, "/stats")
-    [call] = await bot.wait_for("sendPhoto")
+    await bot.wait_for("sendPhoto")
     [photo] = api.sent_to(ADMIN)
     assert photo.kind == "photo" and photo.file.startswith(b"\x89PNG\r\n\x1a\n") and len(photo.file) > 5000
     assert "Last 30 days" in photo.text

@@ -36,9 +36,10 @@ def citation(rank: int = 1, document_id: str = "jit-guide", score: float = 0.71)
 
 
 def record_sample(log: QueryLog, **overrides) -> int:
-    values = dict(question=QUESTION, answer=ANSWER, citations=[citation(1), citation(2, "unodc-model")],
-                  contacts=[{"id": "it-01", "network": "JITs", "country_code": "IT", "name": "Maria Rossi"}],
-                  latency_ms=123.45, user_id=424242, role="prosecutor", chat_type="private", front_end="telegram")
+    values = {"question": QUESTION, "answer": ANSWER, "citations": [citation(1), citation(2, "unodc-model")],
+              "contacts": [{"id": "it-01", "network": "JITs", "country_code": "IT", "name": "Maria Rossi"}],
+              "latency_ms": 123.45, "user_id": 424242, "role": "prosecutor", "chat_type": "private",
+              "front_end": "telegram"}
     values.update(overrides)
     return log.record(**values)
 
