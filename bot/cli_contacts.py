@@ -28,9 +28,12 @@ def contacts_group() -> None:
 @click.option("--replace", is_flag=True, help="Remove contact points that are not in FILE.")
 @click.option("--skip-invalid", is_flag=True, help="Import the valid rows, list the others.")
 @click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
+@click.option("--as", "as_name", metavar="NAME", help="Who makes this change, for `kb history` (default: your login).")
 @pass_services
-def contacts_import(services: Services, file: Path, replace: bool, skip_invalid: bool, dry_run: bool) -> None:
+def contacts_import(services: Services, file: Path, replace: bool, skip_invalid: bool, dry_run: bool,
+                    as_name: str | None) -> None:
     """Add or update contact points from a CSV (comma or semicolon) or .xlsx file."""
+    from knowledge import audit
     from knowledge.catalogue import utcnow
     from knowledge.contact_files import ContactFileError, check_file
 
@@ -59,6 +62,9 @@ def contacts_import(services: Services, file: Path, replace: bool, skip_invalid:
         click.echo(f"removed  {contact_id}")
     if not dry_run:
         directory.apply(plan, now=utcnow())
+        if not plan.is_empty:
+            change = audit.Change(audit.Actor.command_line(as_name), "contacts", f"{file.name}: {plan.summary()}")
+            audit.record_now(services.catalogue, change)
         services.mark_initialised()  # an imported directory is not replaced by the samples
     if invalid:
         _stderr(f"skipped {invalid} invalid rows (listed above)")

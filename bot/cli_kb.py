@@ -80,7 +80,7 @@ def _ingest(services: Services, files: list[Path], **options) -> None:
                 progress = BarProgress(bars, path.name)
                 try:
                     result = kb.add_file(path, progress=progress, **options)
-                except Exception as error:  # the KB rolled itself back; report and go on
+                except Exception as error:  # noqa: BLE001 - the KB rolled itself back; report, go on
                     result = AddResult(path, "failed", reason=f"indexing failed: {error}")
                 progress.done()
                 if overall is not None:

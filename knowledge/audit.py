@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import getpass
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlite_utils
 
@@ -25,7 +25,7 @@ class Actor:
     name: str = ""
 
     @classmethod
-    def command_line(cls, name: str | None = None) -> "Actor":
+    def command_line(cls, name: str | None = None) -> Actor:
         """`--as NAME`, else the OS login."""
         if name and name.strip():
             return cls(name.strip(), "cli")
@@ -36,7 +36,7 @@ class Actor:
         return cls(login, "cli")
 
     @classmethod
-    def telegram(cls, user_id: int, role: str, name: str = "") -> "Actor":
+    def telegram(cls, user_id: int, role: str, name: str = "") -> Actor:
         return cls(f"telegram:{user_id}", "telegram", role, name)
 
     def label(self) -> str:
@@ -68,7 +68,7 @@ def record(
     actor = change.actor
     db["audit"].insert(
         {
-            "at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "at": datetime.now(UTC).isoformat(timespec="seconds"),
             "user": actor.user,
             "name": actor.name,
             "role": actor.role,
@@ -80,6 +80,12 @@ def record(
             "detail": change.detail,
         }
     )
+
+
+def record_now(catalogue, change: Change, **versions) -> None:
+    """Record a change that was committed on its own (a repair, a contacts import)."""
+    with catalogue.lock, catalogue.db.conn:
+        record(catalogue.db, change, **versions)
 
 
 def history(db: sqlite_utils.Database, document_id: str | None = None, limit: int = 50) -> list[dict]:

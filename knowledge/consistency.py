@@ -9,8 +9,9 @@ base's write lock held, so that no ingestion is in progress.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, Sequence
+from typing import Protocol
 
 from . import audit
 from .audit import SYSTEM, Actor, Change
@@ -118,6 +119,5 @@ def repair(
         lexical.build([p.id for p in passages], [p.index_text for p in passages])
         mended.append(f"rebuilt the lexical index ({len(passages)} passages)")
     if mended:
-        with catalogue.lock, catalogue.db.conn:
-            audit.record(catalogue.db, Change(actor, "repair", "; ".join(mended)))
+        audit.record_now(catalogue, Change(actor, "repair", "; ".join(mended)))
     return done + mended

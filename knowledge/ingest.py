@@ -11,9 +11,10 @@ and writes its audit row in the same transaction as the change itself.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Literal, Protocol, Sequence
+from typing import Literal, Protocol
 
 from . import consistency
 from .audit import SYSTEM, Actor, Change

@@ -31,7 +31,7 @@ def tokenize(texts: Sequence[str]) -> list[list[str]]:
 @dataclass(frozen=True)
 class _Snapshot:
     ids: list[str] = field(default_factory=list)
-    bm25: "bm25s.BM25 | None" = None
+    bm25: bm25s.BM25 | None = None
     doc_freq: dict[str, int] = field(default_factory=dict)
 
 
@@ -50,7 +50,7 @@ class LexicalIndex:
         return self._snapshot.ids
 
     @property
-    def _bm25(self) -> "bm25s.BM25 | None":
+    def _bm25(self) -> bm25s.BM25 | None:
         return self._snapshot.bm25
 
     @property

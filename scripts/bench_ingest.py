@@ -29,11 +29,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.services import Services  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from knowledge.chunking import chunk_text  # noqa: E402
-from knowledge.loaders import load_document  # noqa: E402
-from tests.unit.test_loaders import make_pdf  # noqa: E402
+from bot.services import Services
+from bot.settings import Settings
+from knowledge.chunking import chunk_text
+from knowledge.loaders import load_document
+from tests.unit.test_loaders import make_pdf
 
 SAMPLES = ROOT / "knowledge" / "samples"
 LINES_PER_PAGE = 48
@@ -126,6 +126,7 @@ def main() -> None:
         check, check_s = timed(kb.check)
         assert check.is_clean, check.problems()
         removed, remove_s = timed(kb.remove, result.document_id)
+        assert removed.status == "removed"
         figures = {
             "pages": loaded.pages, "pdf_bytes": len(pdf.read_bytes()), "text_chars": len(loaded.text),
             "passages": result.passages, "chunks_checked": len(chunks),

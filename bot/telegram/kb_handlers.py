@@ -26,7 +26,13 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from knowledge.audit import Actor
 from knowledge.loaders import SUPPORTED_SUFFIXES
@@ -264,8 +270,8 @@ def _apply_contacts(services, records: list[dict], actor: Actor, file_name: str)
     plan = directory.plan_import(records)
     directory.apply(plan, now=utcnow())
     services.mark_initialised()  # an imported directory is not replaced by the samples
-    with services.catalogue.lock, services.catalogue.db.conn:
-        audit.record(services.catalogue.db, audit.Change(actor, "contacts", f"{file_name}: {plan.summary()}"))
+    if not plan.is_empty:
+        audit.record_now(services.catalogue, audit.Change(actor, "contacts", f"{file_name}: {plan.summary()}"))
     return plan.summary()
 
 

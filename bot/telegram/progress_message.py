@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 from html import escape
+from typing import ClassVar
 
 from telegram import InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, TelegramError
@@ -33,7 +34,7 @@ class LiveStatus:
         """From any thread: the text to show next."""
         self.latest = html
 
-    def start(self) -> "LiveStatus":
+    def start(self) -> LiveStatus:
         self._task = asyncio.create_task(self._keep_editing())
         return self
 
@@ -66,7 +67,7 @@ class LiveStatus:
 class UploadProgress:
     """knowledge.ingest.Progress for one uploaded file, shown in a LiveStatus."""
 
-    STAGES = {
+    STAGES: ClassVar[dict[str, str]] = {
         "waiting": "waiting for another update of the knowledge base to finish…",
         "reading": "reading the file…",
         "finishing": "switching answers to the new version…",

@@ -46,7 +46,7 @@ WRITER = textwrap.dedent("""
 def writer(data: Path, path: Path, mode: str) -> subprocess.CompletedProcess:
     script = WRITER.format(root=str(ROOT))
     return subprocess.run([sys.executable, "-c", script, str(data), str(path), mode],
-                          capture_output=True, text=True, timeout=120, env={"ANONYMIZED_TELEMETRY": "False",
+                          capture_output=True, text=True, timeout=120, check=False, env={"ANONYMIZED_TELEMETRY": "False",
                                                                              "PATH": "/usr/bin:/bin"})
 
 

@@ -16,8 +16,9 @@ import pytest
 from bot.telegram import progress_message
 from bot.telegram.kb_replies import EDITORS_ONLY
 from knowledge import audit
+from retrieval.dense_index import DenseIndex
 from tests import contact_rows
-from tests.fakes import HashingEmbedder
+from tests.unit.test_cli_kb import OTHER
 from tests.unit.test_kb_versions import BAD_FILES, GUIDE_V1, GUIDE_V2, PERIOD
 
 from .fake_bot_api import FakeBotAPI
@@ -26,24 +27,22 @@ from .telegram_harness import FakeModelServices, bot_settings, running_bot
 COORDINATOR, ADMIN, PROSECUTOR, STRANGER = 2001, 2002, 2003, 6666
 
 
-class GatedEmbedder(HashingEmbedder):
-    """Embeds passages only once the test opens the gate, so that it can watch the progress."""
+class GatedDenseIndex(DenseIndex):
+    """Indexes a document only once the test opens the gate, so that it can watch meanwhile."""
 
-    def __init__(self):
-        super().__init__()
-        self.gate = threading.Event()
-        self.gate.set()
+    gate = threading.Event()
 
-    def embed(self, texts, *, show_progress=False):
-        if len(texts) > 1:  # a document being indexed, not a question
-            assert self.gate.wait(30)
-        return super().embed(texts, show_progress=show_progress)
+    def add(self, *args, **kwargs):
+        assert self.gate.wait(30)
+        super().add(*args, **kwargs)
 
 
 class GatedServices(FakeModelServices):
     @cached_property
-    def embedder(self):
-        return GatedEmbedder()
+    def dense_index(self):
+        GatedDenseIndex.gate = threading.Event()
+        GatedDenseIndex.gate.set()
+        return GatedDenseIndex(self.embedder, path=self.data_dir / "chroma")
 
 
 @pytest.fixture
@@ -77,7 +76,11 @@ def kb_state(services):
 
 async def final_status(bot, api, chat_id: int, marker: str):
     """The upload's status message once its text contains `marker` (the summary)."""
-    await bot.wait_for("editMessageText", lambda c: marker in html.unescape(re.sub("<[^>]+>", "", c.params.get("text", ""))))
+    def shown(call) -> bool:
+        text = html.unescape(re.sub("<[^>]+>", "", call.params.get("text", "")))
+        return str(call.params.get("chat_id")) == str(chat_id) and marker in text
+
+    await bot.wait_for("editMessageText", shown)
     [status] = [s for s in api.sent_to(chat_id) if marker in s.text]
     return status
 
@@ -91,7 +94,7 @@ async def ask(bot, api, user_id: int, question: str) -> str:
 
 async def test_a_coordinator_uploads_a_document_watches_it_index_and_prosecutors_get_answers(bot, api, services):
     assert "not in the knowledge base" in (await ask(bot, api, PROSECUTOR, PERIOD)).lower()
-    gate = services.embedder.gate
+    gate = services.dense_index.gate
     gate.clear()
     api.push_document(COORDINATOR, GUIDE_V1.encode(), "jit-guide.md")
     await bot.wait_for("getFile")
@@ -222,3 +225,18 @@ async def test_help_tells_coordinators_how_files_are_told_apart(bot, api):
     [prosecutor] = await bot.replies(PROSECUTOR)
     assert "A .csv or .xlsx file is read as the contacts directory" in coordinator.text
     assert "/kb" in coordinator.text and "/kb" not in prosecutor.text
+
+
+async def test_two_uploads_take_turns_while_questions_are_still_answered(bot, api, services):
+    gate = services.dense_index.gate
+    gate.clear()
+    api.push_document(COORDINATOR, GUIDE_V1.encode(), "jit-guide.md")
+    await bot.wait_for("editMessageText", lambda c: "indexing 0/3 passages" in c.params.get("text", ""))
+    api.push_document(ADMIN, OTHER.encode(), "seconded.md")
+    await bot.wait_for("editMessageText", lambda c: "waiting for another update" in c.params.get("text", ""))
+    assert "not in the knowledge base" in (await ask(bot, api, PROSECUTOR, PERIOD)).lower()
+    gate.set()
+    await final_status(bot, api, COORDINATOR, "Added")
+    await final_status(bot, api, ADMIN, "Added")
+    assert [d["id"] for d in services.catalogue.documents()] == ["jit-guide", "seconded"]
+    assert services.knowledge_base.check().is_clean

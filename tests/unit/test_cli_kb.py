@@ -124,7 +124,7 @@ def test_check_reports_damage_and_repair_mends_it(data_dir, tmp_path):
     assert clean.exit_code == 0 and clean.stdout.startswith("OK: the catalogue and both indexes agree (3 passages")
 
     services = HashingServices(cli.load_settings(data_dir=data_dir))
-    lost = sorted(services.catalogue.served_passage_ids())[0]
+    lost = min(services.catalogue.served_passage_ids())
     services.dense_index.delete([lost])
     damaged = run(data_dir, "check")
     assert damaged.exit_code == 1
@@ -141,3 +141,46 @@ def test_check_reports_damage_and_repair_mends_it(data_dir, tmp_path):
 def test_check_on_an_empty_data_directory(data_dir):
     result = run(data_dir, "check")
     assert result.exit_code == 0 and "nothing to check" in result.stdout
+
+
+class InterruptedServices(HashingServices):
+    @cached_property
+    def dense_index(self):
+        from tests.unit.test_kb_versions import KilledDenseIndex
+
+        return KilledDenseIndex(self.embedder, path=self.data_dir / "chroma")
+
+
+def test_an_interrupted_update_is_reported_then_check_repair_cleans_up(data_dir, tmp_path, monkeypatch):
+    guide = tmp_path / "jit-guide.md"
+    guide.write_text(GUIDE_V1)
+    run(data_dir, "add", str(guide))
+    guide.write_text(GUIDE_V2)
+    monkeypatch.setattr(cli, "Services", InterruptedServices)
+    interrupted = run(data_dir, "add", str(guide))
+    assert interrupted.exit_code == 130
+    assert "Interrupted: the previous versions are still the ones served" in interrupted.stderr
+    monkeypatch.setattr(cli, "Services", HashingServices)
+
+    assert "v1   serving" in run(data_dir, "show", "jit-guide").stdout
+    found = run(data_dir, "check")
+    assert found.exit_code == 1
+    assert "problem: unfinished version jit-guide@v2 (status 'indexing', no update running)" in found.stdout
+    repaired = run(data_dir, "check", "--repair")
+    assert "repaired: jit-guide: discarded unfinished v2 (jit-guide.md, 3 passages)" in repaired.stdout
+    assert repaired.exit_code == 0 and run(data_dir, "check").exit_code == 0
+    assert json.loads(run(data_dir, "list", "--json").stdout)[0]["current_version"] == 1
+
+
+def test_a_contacts_import_is_in_the_history_too(data_dir, tmp_path):
+    from tests import contact_rows
+
+    path = contact_rows.write_csv(tmp_path / "directory.csv")
+    contacts = ["--data-dir", str(data_dir), "contacts", "import", str(path)]
+    assert CliRunner().invoke(cli.main, [*contacts, "--dry-run"]).exit_code == 0
+    assert history(data_dir) == []
+    assert CliRunner().invoke(cli.main, [*contacts, "--as", "carla"]).exit_code == 0
+    assert CliRunner().invoke(cli.main, contacts).exit_code == 0  # unchanged: not a change
+    [row] = history(data_dir)
+    assert (row["action"], row["user"], row["detail"]) == (
+        "contacts", "carla", "directory.csv: 6 added, 0 changed, 0 unchanged, 0 removed")
