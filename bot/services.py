@@ -81,7 +81,15 @@ class Services:
 
         s = self.settings
         fusion = FusionConfig(method=s.fusion, rrf_k=s.rrf_k, dense_weight=s.dense_weight)
-        return HybridSearcher(self.embedder, self.dense_index, self.lexical_index, fusion)
+        return HybridSearcher(self.embedder, self.dense_index, self.lexical_index, fusion,
+                              before_search=self.external_changes.check)
+
+    @cached_property
+    def external_changes(self):
+        """Reloads the in-memory indexes when another process (`jitbot kb` in a shell) changed them."""
+        from knowledge.freshness import ExternalChanges
+
+        return ExternalChanges(self.catalogue, self.dense_index.reopen, self.lexical_index.reload)
 
     @cached_property
     def knowledge_base(self):
@@ -91,7 +99,8 @@ class Services:
         self.mark_initialised()
         # One writer at a time, whether the bot (a worker thread) or `jitbot kb` (a process).
         return KnowledgeBase(self.catalogue, self.dense_index, self.lexical_index,
-                             lock=WriteLock(self.data_dir / "kb.lock"))
+                             lock=WriteLock(self.data_dir / "kb.lock"),
+                             before_write=self.external_changes.check)
 
     def answer_config(self, **overrides):
         from retrieval.answer import AnswerConfig

@@ -10,8 +10,9 @@ and writes its audit row in the same transaction as the change itself.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
@@ -107,12 +108,22 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 
 class KnowledgeBase:
     def __init__(
-        self, catalogue: Catalogue, dense: VectorIndex, lexical: TextIndex, lock: WriteLock | None = None
+        self, catalogue: Catalogue, dense: VectorIndex, lexical: TextIndex, lock: WriteLock | None = None,
+        before_write: Callable[[], object] | None = None,
     ):
         self.catalogue = catalogue
         self.dense = dense
         self.lexical = lexical
         self.lock = lock or WriteLock()
+        #: run with the lock held, before anything is read or written (freshness.ExternalChanges)
+        self.before_write = before_write
+
+    @contextlib.contextmanager
+    def _writing(self, on_wait=None):
+        with self.lock.hold(on_wait=on_wait):
+            if self.before_write is not None:
+                self.before_write()
+            yield
 
     # --- adding and updating ---------------------------------------------------------
     def add_file(
@@ -147,7 +158,7 @@ class KnowledgeBase:
         except OSError as error:
             return AddResult(path, "failed", reason=error.strerror or str(error))
 
-        with self.lock.hold(on_wait=lambda: progress.stage("waiting")):
+        with self._writing(on_wait=lambda: progress.stage("waiting")):
             self._recover(actor)
             if unchanged := self._unchanged(path, digest, document_id):  # added meanwhile
                 return unchanged
@@ -206,7 +217,7 @@ class KnowledgeBase:
     # --- removing --------------------------------------------------------------------
     def remove(self, document_id: str, *, actor: Actor = SYSTEM) -> RemoveResult:
         """Stop serving a document now (one commit), then drop its passages from the indexes."""
-        with self.lock.hold():
+        with self._writing():
             self._recover(actor)
             doc = self.catalogue.document(document_id)
             if doc is None or doc["current_version"] is None:
@@ -222,12 +233,12 @@ class KnowledgeBase:
     # --- checking and repairing ------------------------------------------------------
     def check(self, on_wait=None) -> consistency.IndexCheck:
         """Do the catalogue and both indexes agree? (Waits for a running update to finish.)"""
-        with self.lock.hold(on_wait=on_wait):
+        with self._writing(on_wait=on_wait):
             return consistency.check(self.catalogue, self.dense, self.lexical)
 
     def repair(self, *, actor: Actor = SYSTEM, on_wait=None) -> list[str]:
         """Mend whatever `check` finds; returns what was done (nothing if all agreed)."""
-        with self.lock.hold(on_wait=on_wait):
+        with self._writing(on_wait=on_wait):
             return self._recover(actor)
 
     def _recover(self, actor: Actor) -> list[str]:

@@ -79,6 +79,8 @@ class DenseIndex:
         from chromadb.config import Settings as ChromaSettings
 
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        self.path = path if client is None and not url else None  # an embedded index's directory
+        self._chroma_settings = chroma_settings
         if client is not None:
             self.client = client
         elif url:
@@ -98,11 +100,31 @@ class DenseIndex:
         self.embedder = embedder
         self.window_chars = window_chars
         self.collection_name = collection
-        self.collection = self.client.get_or_create_collection(
-            collection,
-            embedding_function=_embedding_function(embedder),
+        self.collection = self._open_collection(self.client)
+
+    def _open_collection(self, client):
+        return client.get_or_create_collection(
+            self.collection_name,
+            embedding_function=_embedding_function(self.embedder),
             configuration={"hnsw": {"space": "cosine", "ef_search": 128}},
         )
+
+    def reopen(self) -> None:
+        """See what another process wrote (e.g. `jitbot kb add` while the bot serves).
+
+        Embedded Chroma keeps one in-memory system per directory and process, which never
+        sees other processes' writes. Dropping it from chromadb's cache (without stopping
+        it, so that searches running now finish on it) makes a new client load the
+        directory afresh. A Chroma server is shared and always current: nothing to do.
+        """
+        if self.path is None:
+            return
+        import chromadb
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        SharedSystemClient._identifier_to_system.pop(str(self.path), None)  # private; chromadb<2
+        client = chromadb.PersistentClient(path=str(self.path), settings=self._chroma_settings)
+        self.client, self.collection = client, self._open_collection(client)
 
     def count(self) -> int:
         """Passages indexed (not vectors: a long passage has several)."""

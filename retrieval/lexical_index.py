@@ -9,6 +9,7 @@ search running while the bot ingests a document never pairs new ids with the old
 from __future__ import annotations
 
 import json
+import logging
 import math
 import shutil
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ import numpy as np
 import Stemmer
 
 _STEMMER = Stemmer.Stemmer("english")
+log = logging.getLogger(__name__)
 
 
 def tokenize(texts: Sequence[str]) -> list[list[str]]:
@@ -123,6 +125,16 @@ class LexicalIndex:
             self.path.rename(old)
         tmp.rename(self.path)
         shutil.rmtree(old, ignore_errors=True)
+
+    def reload(self) -> None:
+        """Read the index again from disk, where another process rebuilt it. An index being
+        swapped in at this moment, or unreadable, leaves the current one in use."""
+        if self.path is None or not (self.path / "ids.json").exists():
+            return
+        try:
+            self._load()
+        except Exception as error:  # noqa: BLE001 - files replaced while read: any error
+            log.warning("BM25 index not reloaded (%s); keeping the one in memory", error)
 
     def _load(self) -> None:
         assert self.path is not None

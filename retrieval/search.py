@@ -47,11 +47,14 @@ class HybridSearcher:
         dense: DenseIndex,
         lexical: LexicalIndex,
         fusion: FusionConfig = FusionConfig(),
+        before_search: Callable[[], object] | None = None,
     ):
         self.embedder = embedder
         self.dense = dense
         self.lexical = lexical
         self.fusion = fusion
+        #: e.g. reload the indexes when another process changed the knowledge base
+        self.before_search = before_search
 
     def search(
         self,
@@ -62,6 +65,8 @@ class HybridSearcher:
         keep: Callable[[Sequence[str]], set[str]] | None = None,
     ) -> SearchResult:
         """The k best passages. `keep` filters candidate ids (e.g. to served versions)."""
+        if self.before_search is not None:
+            self.before_search()
         n = max(self.fusion.candidates, k)
         dense: list[tuple[str, float]] = []
         lexical: list[tuple[str, float]] = []

@@ -1,7 +1,9 @@
-"""`kill -9` in the middle of an update: the old version stays served, the next run cleans up.
+"""Writers in other processes: `kill -9` mid-update, and `jitbot kb` while the bot serves.
 
-The writer is a separate process that SIGKILLs itself after the first batch of vectors of
-the new version is in Chroma: no Python cleanup runs, its write lock dies with it.
+The writer is a separate process, as `jitbot kb add` in a shell is. Killed with SIGKILL after
+the first batch of vectors of the new version is in Chroma, no Python cleanup runs and its
+write lock dies with it. Finishing normally, it changes what a running bot (this process,
+with its indexes in memory) must serve without a restart.
 """
 
 from __future__ import annotations
@@ -74,3 +76,24 @@ def test_a_writer_killed_mid_update_leaves_the_old_version_served(tmp_path, fake
     assert (result.status, result.version, result.previous_version) == ("updated", 2, 1)
     assert "eighteen months" in quoted(kb, PERIOD) and kb.check().is_clean
     assert [r["action"] for r in audit.history(kb.catalogue.db)] == ["update", "cleanup", "add"]
+
+
+def test_a_running_bot_serves_what_another_process_changed_without_a_restart(tmp_path):
+    from bot.settings import Settings
+    from tests.integration.telegram_harness import FakeModelServices
+
+    data, guide = tmp_path / "data", tmp_path / "jit-guide.md"
+    guide.write_text(GUIDE_V1)
+    bot = FakeModelServices(Settings(data_dir=data))  # what `jitbot serve` holds in memory
+    assert bot.knowledge_base.add_file(guide).status == "added"
+    assert "six months" in bot.answer_service.answer(PERIOD).answer
+
+    guide.write_text(GUIDE_V2)
+    shell = writer(data, guide, "finish")  # `jitbot kb add` in a shell meanwhile
+    assert shell.stdout.startswith("updated    jit-guide v2 (replaces v1)"), shell.stderr
+    answer = bot.answer_service.answer(PERIOD).answer
+    assert "eighteen months" in answer and "six months" not in answer
+
+    assert bot.knowledge_base.remove("jit-guide").status == "removed"  # the bot writes next
+    assert bot.knowledge_base.check().is_clean
+    assert bot.answer_service.answer(PERIOD).abstained
