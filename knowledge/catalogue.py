@@ -206,9 +206,12 @@ class Catalogue:
 
     @_locked
     def document_by_filename(self, filename: str) -> dict | None:
+        """The document last served from a file of this name; a withdrawn one if no other
+        (adding its file again brings it back, with its history)."""
         sql = (
             "select d.* from documents d join versions v on v.document_id = d.id "
-            "and v.version = d.current_version where d.status = 'active' and v.filename = ?"
+            "and v.version = d.current_version where v.filename = ? "
+            "order by d.status = 'active' desc, d.updated_at desc limit 1"
         )
         rows = list(self.db.query(sql, [filename]))
         return rows[0] if rows else None

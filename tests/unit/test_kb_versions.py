@@ -292,3 +292,14 @@ def test_vectors_written_before_windows_are_checked_and_removed_too(kb, tmp_path
     assert kb.check().is_clean  # the old-style vector counts for its passage
     kb.remove(doc_id)
     assert kb.dense.collection.count() == 0 and kb.check().is_clean
+
+
+def test_adding_a_withdrawn_document_again_brings_it_back_with_its_history(kb, tmp_path):
+    path = write(tmp_path, "jit-guide.md", GUIDE_V1)
+    doc_id = kb.add_file(path).document_id
+    kb.remove(doc_id)
+    again = kb.add_file(path, actor=ANA)
+    assert (again.status, again.document_id, again.version, again.previous_version) == ("updated", doc_id, 2, None)
+    assert "six months" in quoted(kb, PERIOD) and kb.check().is_clean
+    assert [(r["action"], r["version_before"], r["version_after"]) for r in audit.history(kb.catalogue.db)][0] == (
+        "update", None, 2)
