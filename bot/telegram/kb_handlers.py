@@ -63,18 +63,19 @@ class Pending:
     kind: str  # remove | contacts
     user_id: int
     payload: dict[str, Any] = field(default_factory=dict)
-    created: float = field(default_factory=time.monotonic)
+    created: float = 0.0
 
 
 class PendingConfirmations:
     """Confirmations by short token (callback data is limited to 64 bytes), bounded and expiring."""
 
-    def __init__(self, size: int = 200, ttl: float = PENDING_SECONDS):
-        self.size, self.ttl = size, ttl
+    def __init__(self, size: int = 200, ttl: float = PENDING_SECONDS, clock=time.monotonic):
+        self.size, self.ttl, self.clock = size, ttl, clock
         self.items: OrderedDict[str, Pending] = OrderedDict()
 
     def put(self, pending: Pending) -> str:
         token = secrets.token_urlsafe(8)
+        pending.created = self.clock()
         self.items[token] = pending
         while len(self.items) > self.size:
             self.items.popitem(last=False)
@@ -82,7 +83,7 @@ class PendingConfirmations:
 
     def pop(self, token: str) -> Pending | None:
         pending = self.items.pop(token, None)
-        if pending is None or time.monotonic() - pending.created > self.ttl:
+        if pending is None or self.clock() - pending.created > self.ttl:
             return None
         return pending
 
@@ -151,6 +152,14 @@ async def upload(update: Update, context: Context) -> None:
         await message.reply_text(replies.too_big(name, document.file_size))
         return
     status = await message.reply_text(f"📥 <b>{escape(name)}</b>: downloading…")
+    # In the background: the coordinator's chat stays free for questions meanwhile (updates
+    # of one chat are handled in order); errors still reach the error handler.
+    context.application.create_task(_process(update, context, asker, name, status), update=update)
+
+
+async def _process(update: Update, context: Context, asker: Asker, name: str, status) -> None:
+    """Download the file, then ingest it or check it as a contacts directory."""
+    document, suffix = update.effective_message.document, Path(name).suffix.lower()
     with tempfile.TemporaryDirectory(prefix="jitbot-upload-") as folder:
         path = Path(folder) / name
         try:

@@ -235,6 +235,7 @@ async def test_two_uploads_take_turns_while_questions_are_still_answered(bot, ap
     api.push_document(ADMIN, OTHER.encode(), "seconded.md")
     await bot.wait_for("editMessageText", lambda c: "waiting for another update" in c.params.get("text", ""))
     assert "not in the knowledge base" in (await ask(bot, api, PROSECUTOR, PERIOD)).lower()
+    assert "not in the knowledge base" in (await ask(bot, api, COORDINATOR, PERIOD)).lower()  # chat not blocked
     gate.set()
     await final_status(bot, api, COORDINATOR, "Added")
     await final_status(bot, api, ADMIN, "Added")
