@@ -1,6 +1,7 @@
 """Ingestion throughput on a generated PDF (100 pages by default), with the real embedding model.
 
     HF_HUB_OFFLINE=1 .venv/bin/python scripts/bench_ingest.py --pages 100
+    HF_HUB_OFFLINE=1 .venv/bin/python scripts/bench_ingest.py --write-pdf /tmp/compendium.pdf
 
 The PDF is printed from the bundled sample documents (knowledge/samples/*.md), repeated
 as numbered parts until it has enough pages: wrapped lines, a running header and a page
@@ -99,7 +100,13 @@ def timed(function, *args, **kwargs):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pages", type=int, default=100)
+    parser.add_argument("--write-pdf", type=Path, metavar="PATH",
+                        help="Only write the PDF there (e.g. to time `jitbot kb add PATH`), then stop.")
     args = parser.parse_args()
+    if args.write_pdf:
+        args.write_pdf.write_bytes(make_pdf(book_pages(args.pages), title="Compendium of practice on joint investigations"))
+        print(f"wrote {args.write_pdf} ({args.pages} pages)")
+        return
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="jitbot-bench-ingest-") as folder:
         folder = Path(folder)
