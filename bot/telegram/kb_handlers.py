@@ -10,6 +10,7 @@ uploads (and `jitbot kb` in a shell) take turns; a progress message is edited me
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import logging
 import re
@@ -25,7 +26,7 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -165,14 +166,19 @@ async def _process(update: Update, context: Context, asker: Asker, name: str, st
         try:
             telegram_file = await document.get_file()
             await telegram_file.download_to_drive(path)
-        except BadRequest as error:  # e.g. "file is too big" when the size was not given
+        except TelegramError as error:  # e.g. "file is too big" when the size was not given
             log.warning("download of %s failed: %s", name, error)
             await status.edit_text(replies.download_failed(name, error.message))
             return
-        if suffix in CONTACT_SUFFIXES:
-            await _check_contacts(update, context, asker, path, status)
-        else:
-            await _ingest(update, context, asker, path, status)
+        try:
+            if suffix in CONTACT_SUFFIXES:
+                await _check_contacts(update, context, asker, path, status)
+            else:
+                await _ingest(update, context, asker, path, status)
+        except Exception:
+            with contextlib.suppress(TelegramError):  # the status must not stay "downloading…"
+                await status.edit_text(replies.indexing_failed(name))
+            raise
 
 
 async def _ingest(update: Update, context: Context, asker: Asker, path: Path, status) -> None:
@@ -196,8 +202,9 @@ async def _check_contacts(update: Update, context: Context, asker: Asker, path: 
     directory = services_of(context).directory
     try:
         checked = await in_thread(check_file, path, today=date.today())
-    except ContactFileError as error:
-        await status.edit_text(replies.contacts_unreadable(path.name, str(error)))
+    except ContactFileError as error:  # its message starts with the file name: said once
+        reason = str(error).removeprefix(f"{path}: ").removeprefix(f"{path.name}: ")
+        await status.edit_text(replies.contacts_unreadable(path.name, reason))
         return
     if checked.header_problems or checked.invalid_rows:
         await status.edit_text(replies.contacts_invalid(path.name, checked))

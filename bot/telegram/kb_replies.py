@@ -49,7 +49,7 @@ def download_failed(name: str, reason: str) -> str:
 
 
 def indexing_failed(name: str) -> str:
-    return f"❌ <b>{escape(name)}</b>: indexing failed; the error is logged for the admins. {UNCHANGED_KB}"
+    return f"❌ <b>{escape(name)}</b>: something went wrong; the error is logged for the admins. {UNCHANGED_KB}"
 
 
 def ingest_summary(result: AddResult) -> str:

@@ -241,3 +241,10 @@ async def test_two_uploads_take_turns_while_questions_are_still_answered(bot, ap
     await final_status(bot, api, ADMIN, "Added")
     assert [d["id"] for d in services.catalogue.documents()] == ["jit-guide", "seconded"]
     assert services.knowledge_base.check().is_clean
+
+
+async def test_an_unreadable_contacts_workbook_is_one_line_and_changes_nothing(bot, api, services):
+    api.push_document(COORDINATOR, b"PK\x03\x04 not really a workbook", "directory.xlsx")
+    status = await final_status(bot, api, COORDINATOR, "❌")
+    assert status.text == "❌ directory.xlsx: not a readable .xlsx workbook. Nothing was changed."
+    assert services.directory.count() == 0 and not status.buttons()
