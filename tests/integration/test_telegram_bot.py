@@ -164,9 +164,11 @@ async def test_a_stranger_is_refused_once_then_ignored_until_invited(bot, api, s
 
 async def test_a_used_invitation_does_not_enrol_a_second_person(bot, api, services):
     invite = services.users.create_invite("coordinator", uses=1)
+    # Chats are served concurrently, so the second person writes once the first is in.
     api.push_message(2001, f"/start {invite.code}")
+    first = (await bot.replies(2001))[0]
     api.push_message(2002, f"/start {invite.code}")
-    first, second = (await bot.replies(2001))[0], (await bot.replies(2002))[0]
+    second = (await bot.replies(2002))[0]
     assert first.text.startswith("Welcome!")
     assert "already been used" in second.text and "network coordinator" in second.text
     assert services.users.member(2002) is None
