@@ -22,8 +22,6 @@ import logging
 import os
 import re
 import secrets
-import sqlite3
-import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -33,6 +31,7 @@ from typing import Any
 import sqlite_utils
 from sqlite_utils import Migrations
 
+from knowledge.shared_sqlite import open_shared_database
 from knowledge.topics import detect_topics
 
 log = logging.getLogger(__name__)
@@ -209,12 +208,8 @@ class QueryLog:
         self.retention_days = retention_days
         self.clock = clock
         self._secret = secret
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.lock = threading.Lock()
-        connection = sqlite3.connect(str(self.path), check_same_thread=False, timeout=30)
-        connection.create_function(PSEUDONYM_SQL_FUNCTION, 1, self.pseudonym, deterministic=True)
-        self.db = sqlite_utils.Database(connection)
-        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db, self.lock = open_shared_database(self.path)
+        self.db.conn.create_function(PSEUDONYM_SQL_FUNCTION, 1, self.pseudonym, deterministic=True)
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA secure_delete=ON")  # purged text is overwritten, not just unlinked
         migrations.apply(self.db)

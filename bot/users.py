@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import sqlite3
-import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlite_utils
 from sqlite_utils import Migrations
+
+from knowledge.shared_sqlite import locked, open_shared_database
 
 ROLES = ("prosecutor", "coordinator", "admin")
 
@@ -100,31 +100,16 @@ def parse_duration(text: str) -> timedelta:
     return timedelta(**{units[text[-1]]: int(text[:-1])})
 
 
-def _locked(method):
-    def wrapper(self, *args, **kwargs):
-        with self.lock:
-            return method(self, *args, **kwargs)
-
-    wrapper.__name__ = method.__name__
-    wrapper.__doc__ = method.__doc__
-    return wrapper
-
-
 class UserStore:
     """Members, invitations and groups; safe to share between the bot's threads."""
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.lock = threading.RLock()
-        self.db = sqlite_utils.Database(
-            sqlite3.connect(str(self.path), check_same_thread=False, timeout=30)
-        )
-        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db, self.lock = open_shared_database(self.path)
         migrations.apply(self.db)
 
     # --- members ---------------------------------------------------------------------
-    @_locked
+    @locked
     def add_user(self, telegram_id: int, role: str, name: str = "", added_by: str = "cli") -> Member:
         """Add a member, or change the role and name of an existing one."""
         role = check_role(role)
@@ -141,19 +126,19 @@ class UserStore:
         )
         return self.member(telegram_id)  # type: ignore[return-value]
 
-    @_locked
+    @locked
     def remove_user(self, telegram_id: int) -> bool:
         if not self._user_row(telegram_id):
             return False
         self.db["users"].delete(int(telegram_id))
         return True
 
-    @_locked
+    @locked
     def member(self, telegram_id: int) -> Member | None:
         row = self._user_row(telegram_id)
         return Member(row["telegram_id"], row["role"], row["name"] or "") if row else None
 
-    @_locked
+    @locked
     def users(self) -> list[dict]:
         return list(self.db["users"].rows_where(order_by="role, telegram_id"))
 
@@ -162,7 +147,7 @@ class UserStore:
         return rows[0] if rows else None
 
     # --- invitations -----------------------------------------------------------------
-    @_locked
+    @locked
     def create_invite(
         self,
         role: str,
@@ -191,7 +176,7 @@ class UserStore:
         )
         return NewInvite(invite_id, code, role, uses, expires_at)
 
-    @_locked
+    @locked
     def redeem(self, code: str, telegram_id: int, name: str = "") -> Member:
         """Enrol `telegram_id` with the invitation's role; raises InviteError if unusable."""
         rows = list(self.db["invites"].rows_where("code_hash = ?", [_hash(code.strip())]))
@@ -209,12 +194,12 @@ class UserStore:
             member = self.add_user(telegram_id, invite["role"], name, added_by=f"invite:{invite['id']}")
         return member
 
-    @_locked
+    @locked
     def invites(self) -> list[dict]:
         rows = self.db["invites"].rows_where(order_by="created_at desc, id")
         return [{k: v for k, v in row.items() if k != "code_hash"} for row in rows]
 
-    @_locked
+    @locked
     def revoke_invite(self, invite_id: str) -> bool:
         if not list(self.db["invites"].rows_where("id = ?", [invite_id])):
             return False
@@ -222,24 +207,24 @@ class UserStore:
         return True
 
     # --- group chats -----------------------------------------------------------------
-    @_locked
+    @locked
     def add_group(self, chat_id: int, title: str = "", added_by: str = "cli") -> None:
         self.db["groups"].upsert(
             {"chat_id": int(chat_id), "title": title, "added_at": _iso(utcnow()), "added_by": added_by},
             pk="chat_id",
         )
 
-    @_locked
+    @locked
     def remove_group(self, chat_id: int) -> bool:
         if not self.is_group_registered(chat_id):
             return False
         self.db["groups"].delete(int(chat_id))
         return True
 
-    @_locked
+    @locked
     def is_group_registered(self, chat_id: int) -> bool:
         return bool(list(self.db["groups"].rows_where("chat_id = ?", [int(chat_id)])))
 
-    @_locked
+    @locked
     def groups(self) -> list[dict]:
         return list(self.db["groups"].rows_where(order_by="added_at"))

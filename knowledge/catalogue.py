@@ -8,20 +8,18 @@ version becomes visible at the single moment `activate_version` commits.
 
 from __future__ import annotations
 
-import functools
 import re
-import sqlite3
-import threading
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import sqlite_utils
 from sqlite_utils import Migrations
 
 from . import audit
+from .shared_sqlite import locked, open_shared_database
 
 migrations = Migrations("jitbot-catalogue")
 
@@ -129,19 +127,8 @@ class NewPassage:
     text: str
 
 
-def _locked(method):
-    """Serialise a Catalogue method on the instance's lock."""
-
-    @functools.wraps(method)
-    def wrapper(self, *args, **kwargs):
-        with self.lock:
-            return method(self, *args, **kwargs)
-
-    return wrapper
-
-
 def utcnow() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def slugify(value: str, max_len: int = 48) -> str:
@@ -161,22 +148,15 @@ class Catalogue:
 
     def __init__(self, path: Path | str):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # One connection shared by the bot's worker threads: sqlite3 allows that once
-        # check_same_thread is off, provided calls are serialised (self.lock).
-        self.lock = threading.RLock()
-        self.db = sqlite_utils.Database(
-            sqlite3.connect(str(self.path), check_same_thread=False, timeout=30)
-        )
-        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db, self.lock = open_shared_database(self.path)
         migrations.apply(self.db)
 
     # --- reading ---------------------------------------------------------------------
-    @_locked
+    @locked
     def is_empty(self) -> bool:
         return self.db["documents"].count == 0
 
-    @_locked
+    @locked
     def documents(self, include_removed: bool = False) -> list[dict]:
         # A document whose first version is still being indexed is not listed yet.
         where = "current_version is not null" + ("" if include_removed else " and status = 'active'")
@@ -189,12 +169,12 @@ class Catalogue:
             row["passages"] = counts.get((row["id"], row["current_version"]), 0)
         return rows
 
-    @_locked
+    @locked
     def document(self, document_id: str) -> dict | None:
         rows = list(self.db["documents"].rows_where("id = ?", [document_id]))
         return rows[0] if rows else None
 
-    @_locked
+    @locked
     def version_by_hash(self, content_hash: str) -> dict | None:
         """The serving version with this exact content, if any."""
         rows = list(
@@ -204,7 +184,7 @@ class Catalogue:
         )
         return rows[0] if rows else None
 
-    @_locked
+    @locked
     def document_by_filename(self, filename: str) -> dict | None:
         """The document last served from a file of this name; a withdrawn one if no other
         (adding its file again brings it back, with its history)."""
@@ -216,7 +196,7 @@ class Catalogue:
         rows = list(self.db.query(sql, [filename]))
         return rows[0] if rows else None
 
-    @_locked
+    @locked
     def served_passages(self, ids: Sequence[str]) -> dict[str, PassageRecord]:
         """The passages among `ids` that belong to a serving version, by id."""
         if not ids:
@@ -230,7 +210,7 @@ class Catalogue:
         """
         return {row["id"]: _record(row) for row in self.db.query(sql, list(ids))}
 
-    @_locked
+    @locked
     def indexable_passages(self) -> list[PassageRecord]:
         """Passages of serving and in-progress versions: what the lexical index holds."""
         sql = """
@@ -242,12 +222,12 @@ class Catalogue:
         """
         return [_record(row) for row in self.db.query(sql)]
 
-    @_locked
+    @locked
     def versions(self, document_id: str) -> list[dict]:
         """Every version of a document, oldest first."""
         return list(self.db["versions"].rows_where("document_id = ?", [document_id], order_by="version"))
 
-    @_locked
+    @locked
     def passages_of(self, document_id: str, version: int) -> list[PassageRecord]:
         """The passages of one version (served or not), in document order."""
         sql = """
@@ -256,12 +236,12 @@ class Catalogue:
         """
         return [_record(row) for row in self.db.query(sql, [document_id, version])]
 
-    @_locked
+    @locked
     def unfinished_versions(self) -> list[dict]:
         """Versions still marked 'indexing': in progress, or left behind by a crash."""
         return list(self.db["versions"].rows_where("status = 'indexing'", order_by="created_at"))
 
-    @_locked
+    @locked
     def served_passage_ids(self) -> set[str]:
         """Every passage id that answers may quote: what both indexes should hold."""
         sql = """
@@ -272,14 +252,14 @@ class Catalogue:
         """
         return {row[0] for row in self.db.execute(sql).fetchall()}
 
-    @_locked
+    @locked
     def serving_version(self, document_id: str) -> int | None:
         row = self.db.execute(
             "select version from versions where document_id = ? and status = 'serving'", [document_id]
         ).fetchone()
         return row[0] if row else None
 
-    @_locked
+    @locked
     def passage_count(self) -> int:
         sql = (
             "select count(*) from passages p join versions v on v.document_id = p.document_id "
@@ -288,7 +268,7 @@ class Catalogue:
         return self.db.execute(sql).fetchone()[0]
 
     # --- writing ---------------------------------------------------------------------
-    @_locked
+    @locked
     def new_document_id(self, name: str) -> str:
         base = slugify(name)
         candidate, n = base, 2
@@ -296,7 +276,7 @@ class Catalogue:
             candidate, n = f"{base}-{n}", n + 1
         return candidate
 
-    @_locked
+    @locked
     def begin_version(
         self,
         *,
@@ -365,7 +345,7 @@ class Catalogue:
         records = [_record({**row, "title": title}) for row in rows]
         return document_id, version, records
 
-    @_locked
+    @locked
     def activate_version(
         self, document_id: str, version: int, title: str | None = None,
         change: audit.Change | None = None, metadata: dict | None = None,
@@ -394,7 +374,7 @@ class Catalogue:
                 audit.record(self.db, change, document_id=document_id, before=previous, after=version)
         return previous
 
-    @_locked
+    @locked
     def remove_document(self, document_id: str, change: audit.Change | None = None) -> int | None:
         """Stop serving a document at once; returns the version that was served (if any).
 
@@ -411,7 +391,7 @@ class Catalogue:
                 audit.record(self.db, change, document_id=document_id, before=previous, after=None)
         return previous
 
-    @_locked
+    @locked
     def abandon_version(self, document_id: str, version: int, change: audit.Change | None = None) -> None:
         """Forget a version that failed while indexing (its passages go with it)."""
         with self.db.conn:

@@ -1,4 +1,6 @@
-"""A knowledge base of a few passages (real catalogue, Chroma and BM25; any embedder)."""
+"""A knowledge base of a few passages (real catalogue, Chroma and BM25; any embedder).
+
+Shared by the answer-service, contacts and generation tests."""
 
 from __future__ import annotations
 
@@ -23,7 +25,8 @@ PASSAGES = [
 
 
 def tiny_answer_service(
-    directory: Path, embedder, passages=PASSAGES, **service_options
+    directory: Path, embedder, passages=PASSAGES, *, max_question_chars: int = 200,
+    **service_options,
 ) -> AnswerService:
     catalogue = Catalogue(directory / "catalogue.db")
     doc_id, version, records = catalogue.begin_version(
@@ -37,6 +40,7 @@ def tiny_answer_service(
     lexical = LexicalIndex(directory / "bm25")
     lexical.build([r.id for r in records], [r.index_text for r in records])
     catalogue.activate_version(doc_id, version)
-    config = AnswerConfig(top_k=3, min_relevance=0.3, lexical_rescue=0.55, max_question_chars=200)
+    config = AnswerConfig(top_k=3, min_relevance=0.3, lexical_rescue=0.55,
+                          max_question_chars=max_question_chars)
     return AnswerService(HybridSearcher(embedder, dense, lexical), catalogue.served_passages,
                          config, **service_options)

@@ -7,12 +7,8 @@ import json
 import pytest
 
 from bot.render import render_plain
-from knowledge.catalogue import Catalogue, NewPassage
-from retrieval.answer import AnswerConfig, AnswerService
-from retrieval.dense_index import DenseIndex
-from retrieval.lexical_index import LexicalIndex
-from retrieval.search import HybridSearcher
 from tests.contact_rows import directory
+from tests.tiny_kb import tiny_answer_service
 
 PASSAGES = [
     ("para. 10", "Legal frameworks",
@@ -27,20 +23,8 @@ PASSAGES = [
 
 @pytest.fixture
 def service(tmp_path, fake_embedder):
-    catalogue = Catalogue(tmp_path / "catalogue.db")
-    doc_id, version, records = catalogue.begin_version(
-        document_id=None, id_hint="paper", title="Background paper", source="paper.md",
-        filename="paper.md", fmt="md", content_hash="h1", pages=None,
-        passages=[NewPassage(i, "paragraph", loc, sec, text) for i, (loc, sec, text) in enumerate(PASSAGES)],
-    )
-    dense = DenseIndex(fake_embedder, path=tmp_path / "chroma")
-    dense.add([r.id for r in records], [r.index_text for r in records], [{"v": 1}] * len(records))
-    lexical = LexicalIndex(tmp_path / "bm25")
-    lexical.build([r.id for r in records], [r.index_text for r in records])
-    catalogue.activate_version(doc_id, version)
-    config = AnswerConfig(top_k=3, min_relevance=0.3, lexical_rescue=0.55, max_question_chars=300)
-    return AnswerService(HybridSearcher(fake_embedder, dense, lexical), catalogue.served_passages,
-                         config, contact_finder=directory().for_question)
+    return tiny_answer_service(tmp_path, fake_embedder, PASSAGES, max_question_chars=300,
+                               contact_finder=directory().for_question)
 
 
 def test_a_contact_question_gets_contacts_and_quotes_no_passage(service):

@@ -4,39 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.catalogue import Catalogue, NewPassage
-from retrieval.answer import AnswerConfig, AnswerService, QuestionError
-from retrieval.dense_index import DenseIndex
-from retrieval.lexical_index import LexicalIndex
-from retrieval.search import HybridSearcher
-
-PASSAGES = [
-    ("para. 10", "Legal frameworks",
-     "Most countries have adopted legislation allowing joint investigations. Where such laws are "
-     "missing, ratified international instruments can be invoked as a legal basis."),
-    ("para. 18", "Types of joint investigations",
-     "Integrated joint investigations are usually located in the State of operation."),
-    ("footnote 13", "Types of joint investigations",
-     "Cooperation with non-governmental organizations helped refer cases of trafficking."),
-]
+from retrieval.answer import QuestionError
+from tests.tiny_kb import tiny_answer_service
 
 
 @pytest.fixture
 def service(tmp_path, fake_embedder):
-    catalogue = Catalogue(tmp_path / "catalogue.db")
-    doc_id, version, records = catalogue.begin_version(
-        document_id=None, id_hint="paper", title="Background paper", source="paper.md",
-        filename="paper.md", fmt="md", content_hash="h1", pages=None,
-        passages=[NewPassage(i, "paragraph", loc, sec, text) for i, (loc, sec, text) in enumerate(PASSAGES)],
-    )
-    dense = DenseIndex(fake_embedder, path=tmp_path / "chroma")
-    dense.add([r.id for r in records], [r.index_text for r in records], [{"v": 1}] * len(records))
-    lexical = LexicalIndex(tmp_path / "bm25")
-    lexical.build([r.id for r in records], [r.index_text for r in records])
-    catalogue.activate_version(doc_id, version)
-    searcher = HybridSearcher(fake_embedder, dense, lexical)
-    config = AnswerConfig(top_k=3, min_relevance=0.3, lexical_rescue=0.55, max_question_chars=200)
-    return AnswerService(searcher, catalogue.served_passages, config)
+    return tiny_answer_service(tmp_path, fake_embedder)
 
 
 def test_answer_quotes_the_best_passage_with_its_citation(service):

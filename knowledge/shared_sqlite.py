@@ -1,0 +1,35 @@
+"""One SQLite connection shared by a process's threads, guarded by a lock.
+
+The bot answers on worker threads while its event loop records feedback; sqlite3 allows a
+connection to cross threads once `check_same_thread` is off, provided every call on it is
+serialised. Each store (catalogue, users, query log) opens its file through here.
+"""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+import threading
+from pathlib import Path
+
+import sqlite_utils
+
+
+def open_shared_database(path: Path) -> tuple[sqlite_utils.Database, threading.RLock]:
+    """The database at `path` (created with its folder if missing) in WAL mode, and its lock."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
+    db = sqlite_utils.Database(connection)
+    db.execute("PRAGMA journal_mode=WAL")  # readers in other processes never block the writer
+    return db, threading.RLock()
+
+
+def locked(method):
+    """Run a store method while holding the store's `lock`."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with self.lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper
