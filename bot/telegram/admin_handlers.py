@@ -18,7 +18,7 @@ from telegram.ext import Application, CommandHandler
 from bot.log_reports import LogStats, compute_stats, recent_unanswered
 
 from .access import ADMIN_ONLY
-from .handlers import Context, access_of, refuse, run_blocking, services_of
+from .plumbing import Context, access_of, refuse, run_blocking, services_of
 
 log = logging.getLogger(__name__)
 

@@ -26,9 +26,9 @@ from telegram.ext import (
     filters,
 )
 
-from . import admin_handlers, handlers
-from . import kb_handlers
+from . import admin_handlers, handlers, kb_handlers
 from .access import Access
+from .plumbing import RecentAnswers
 from .update_processor import PerChatUpdateProcessor
 
 log = logging.getLogger(__name__)
@@ -106,7 +106,7 @@ def build_application(services) -> Application:
         services=services,
         access=Access(services.users, s.telegram_refusal_interval),
         executor=ThreadPoolExecutor(s.telegram_workers, thread_name_prefix="jitbot-answer"),
-        recent=handlers.RecentAnswers(),
+        recent=RecentAnswers(),
     )
     add_handlers(application)
     return application

@@ -7,31 +7,35 @@ never holds up other chats.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import functools
 import logging
 import re
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters, Update
-from telegram.constants import ChatAction, ChatType
+from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import ContextTypes
 
 from bot.users import InviteError
 from retrieval.answer import Answer, Citation, QuestionError
 
 from . import streaming
-from .access import ADMIN_ONLY, GROUP_REFUSAL, REFUSAL, Access, Asker
+from .access import ADMIN_ONLY, Asker
+from .plumbing import (
+    Context,
+    access_of,
+    asker_or_refuse,
+    refuse,
+    run_blocking,
+    services_of,
+    typing,
+)
 from .render_html import answer_messages, documents_messages, sources_messages
 
 log = logging.getLogger(__name__)
-
-Context = ContextTypes.DEFAULT_TYPE
 
 HELP = (
     "Ask me a question about joint investigation teams, legal frameworks or contact points, "
@@ -56,58 +60,6 @@ ABOUT = (
 )
 SOMETHING_WRONG = "Sorry, something went wrong while answering. Please try again in a moment."
 CONTACTS_USAGE = "Tell me whose contact you need, e.g. /contacts Italy or /contacts JIT experts in Spain"
-TYPING_EVERY = 4.5  # seconds; Telegram shows "typing…" for 5
-
-
-# --- plumbing -------------------------------------------------------------------------
-def services_of(context: Context):
-    return context.bot_data["services"]
-
-
-def access_of(context: Context) -> Access:
-    return context.bot_data["access"]
-
-
-async def run_blocking(context: Context, function: Callable[..., Any], *args: Any) -> Any:
-    """Run `function(*args)` in the bot's worker threads, off the event loop."""
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(context.bot_data["executor"], functools.partial(function, *args))
-
-
-@contextlib.asynccontextmanager
-async def typing(context: Context, chat_id: int, thread_id: int | None = None):
-    """Show "typing…" in the chat until the block ends."""
-
-    async def keep_typing() -> None:
-        while True:
-            with contextlib.suppress(TelegramError):  # a missing indicator is no reason to fail
-                await context.bot.send_chat_action(chat_id, ChatAction.TYPING, message_thread_id=thread_id)
-            await asyncio.sleep(TYPING_EVERY)
-
-    task = asyncio.create_task(keep_typing())
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-
-
-class RecentAnswers:
-    """The citations of recent answers, so that Sources needs no database round trip."""
-
-    def __init__(self, size: int = 2000):
-        self.size = size
-        self.items: OrderedDict[int, list[Citation]] = OrderedDict()
-
-    def put(self, query_id: int, citations: list[Citation]) -> None:
-        self.items[query_id] = citations
-        self.items.move_to_end(query_id)
-        while len(self.items) > self.size:
-            self.items.popitem(last=False)
-
-    def get(self, query_id: int) -> list[Citation] | None:
-        return self.items.get(query_id)
 
 
 def answer_keyboard(query_id: int, with_sources: bool, chosen: int = 0) -> InlineKeyboardMarkup:
@@ -117,33 +69,6 @@ def answer_keyboard(query_id: int, with_sources: bool, chosen: int = 0) -> Inlin
     row.append(InlineKeyboardButton("👍 ✓" if chosen == 1 else "👍", callback_data=f"fb:{query_id}:1"))
     row.append(InlineKeyboardButton("👎 ✓" if chosen == -1 else "👎", callback_data=f"fb:{query_id}:-1"))
     return InlineKeyboardMarkup([row])
-
-
-async def refuse(update: Update, context: Context) -> None:
-    """The one polite refusal (per user or group, per interval); silence after that."""
-    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
-    if chat is None or user is None:
-        return
-    private = chat.type == ChatType.PRIVATE
-    if not access_of(context).may_refuse(user.id if private else chat.id):
-        if update.callback_query:
-            await update.callback_query.answer()
-        return
-    text = REFUSAL if private else GROUP_REFUSAL
-    if update.callback_query:
-        await update.callback_query.answer(text, show_alert=True)
-    elif message is not None:
-        await message.reply_text(text)
-
-
-async def asker_or_refuse(update: Update, context: Context) -> Asker | None:
-    chat, user = update.effective_chat, update.effective_user
-    if chat is None or user is None:
-        return None
-    asker = access_of(context).asker(user.id, chat.id, chat.type)
-    if asker is None:
-        await refuse(update, context)
-    return asker
 
 
 def _help_text(chat_type: str, username: str | None) -> str:

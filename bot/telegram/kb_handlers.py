@@ -40,7 +40,7 @@ from knowledge.loaders import SUPPORTED_SUFFIXES
 
 from . import kb_replies as replies
 from .access import Asker
-from .handlers import Context, access_of, asker_or_refuse, refuse, services_of
+from .plumbing import Context, access_of, asker_or_refuse, refuse, services_of
 from .progress_message import LiveStatus, UploadProgress
 
 log = logging.getLogger(__name__)
