@@ -1,0 +1,43 @@
+"""Quality gates: the figures issue 2 and 3 promise, on the bundled sample knowledge base.
+
+A change to chunking, retrieval, fusion, abstention or contact matching that loses any of
+them fails here, before BENCHMARKS.md goes stale.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.services import Services
+from bot.settings import load_settings
+from retrieval.qa_eval import evaluate_qa, read_questions
+from tests.conftest import ROOT, SHARED
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def answer(tmp_path_factory):
+    services = Services(load_settings(data_dir=tmp_path_factory.mktemp("data")))
+    services.ensure_knowledge_base(lambda message: None)
+    return services.answer_service.answer
+
+
+def test_qa_dev_meets_the_targets(answer):
+    path = SHARED / "data" / "qa-dev.jsonl"
+    assert path.exists(), f"{path} is missing: the shared folder must sit beside the checkout"
+    report = evaluate_qa(read_questions(path), answer)
+    assert report["passage"]["hit@5"] >= 0.95, report
+    assert report["passage"]["hit@1"] >= 0.80, report
+    assert report["contact"]["contact@3"] == 1.0, report
+    assert report["out_of_scope"]["abstained"] >= 0.8, report
+    assert report["false_abstentions"] == 0, report
+    assert report["median_cited_chars"] < 1200, report
+
+
+def test_held_out_questions_do_not_regress(answer):
+    report = evaluate_qa(read_questions(ROOT / "tests" / "eval" / "qa-extra.jsonl"), answer)
+    assert report["passage"]["hit@5"] >= 0.95, report
+    assert report["passage"]["hit@1"] >= 0.75, report
+    assert report["out_of_scope"]["abstained"] == 1.0, report
+    assert report["false_abstentions"] == 0, report
