@@ -8,8 +8,9 @@ says so (`abstained`) instead of quoting something loosely related.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Callable, Protocol, Sequence
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -212,25 +213,7 @@ class AnswerService:
             mode=self.config.mode,
             keep=lambda ids: set(self.lookup(ids)),
         )
-        passages = self.lookup([hit.passage_id for hit in result.hits])
-        hits = sorted(
-            result.hits,
-            key=lambda h: -h.score * answerability(passages[h.passage_id].kind, passages[h.passage_id].text),
-        )[: self.config.top_k]
-        citations = [
-            Citation(
-                rank=rank,
-                document_id=passages[hit.passage_id].document_id,
-                title=passages[hit.passage_id].title,
-                locator=passages[hit.passage_id].locator,
-                text=passages[hit.passage_id].text,
-                score=round(float(hit.score), 6),
-                passage_id=hit.passage_id,
-                version=passages[hit.passage_id].version,
-                section=passages[hit.passage_id].section,
-            )
-            for rank, hit in enumerate(hits, start=1)
-        ]
+        citations = self._citations(result)
         contacts, contacts_note = (
             (contact_lookup.contacts, contact_lookup.note) if contact_lookup else ([], "")
         )
@@ -258,6 +241,23 @@ class AnswerService:
         return answer
 
     # --- steps -----------------------------------------------------------------------
+    def _citations(self, result: SearchResult) -> list[Citation]:
+        """The top_k served passages, statements ahead of question lists and bare references."""
+        passages = self.lookup([hit.passage_id for hit in result.hits])
+        ranked = sorted(
+            result.hits,
+            key=lambda h: -h.score * answerability(passages[h.passage_id].kind, passages[h.passage_id].text),
+        )[: self.config.top_k]
+        citations = []
+        for rank, hit in enumerate(ranked, start=1):
+            p = passages[hit.passage_id]
+            citations.append(Citation(
+                rank=rank, document_id=p.document_id, title=p.title, locator=p.locator,
+                text=p.text, score=round(float(hit.score), 6), passage_id=p.id,
+                version=p.version, section=p.section,
+            ))
+        return citations
+
     def _check(self, question: str) -> str:
         question = " ".join(question.split())
         if not question:
