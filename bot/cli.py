@@ -80,27 +80,27 @@ def ask(services: Services, question: str, as_json: bool) -> None:
         sys.exit(1)
 
 
-from .cli_eval import eval_group  # noqa: E402  (registered after the groups above)
+from .cli_eval import eval_group
 
 main.add_command(eval_group)
 
-from .cli_telegram import groups, invite, serve, users  # noqa: E402
+from .cli_telegram import groups, invite, serve, users
 
 main.add_command(serve)
 main.add_command(users)
 main.add_command(invite)
 main.add_command(groups)
 
-from .cli_contacts import contacts_group  # noqa: E402
+from .cli_contacts import contacts_group
 
 main.add_command(contacts_group)
 
-from .cli_admin import admin_group  # noqa: E402
-from .cli_logs import logs_group  # noqa: E402
+from .cli_admin import admin_group
+from .cli_logs import logs_group
 
 main.add_command(logs_group)
 main.add_command(admin_group)
 
-from .cli_kb import kb_group  # noqa: E402
+from .cli_kb import kb_group
 
 main.add_command(kb_group)

@@ -6,8 +6,8 @@ model or Chroma (`jitbot --help`, `jitbot kb list`) never import them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
-from typing import Callable
 
 from knowledge.catalogue import Catalogue
 

@@ -114,7 +114,7 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _llm_needs_a_model(self) -> "Settings":
+    def _llm_needs_a_model(self) -> Settings:
         if self.llm_provider != "none" and not self.llm_model.strip():
             raise ValueError(f"JITBOT_LLM_MODEL is required when JITBOT_LLM_PROVIDER={self.llm_provider}")
         return self
@@ -125,4 +125,4 @@ def load_settings(**overrides: object) -> Settings:
     return Settings(**{k: v for k, v in overrides.items() if v is not None})
 
 
-__all__ = ["Settings", "load_settings", "DEFAULT_EMBEDDING_MODEL", "SecretStr"]
+__all__ = ["DEFAULT_EMBEDDING_MODEL", "SecretStr", "Settings", "load_settings"]

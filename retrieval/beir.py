@@ -11,9 +11,9 @@ import json
 import resource
 import tempfile
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
 
 from .dense_index import DenseIndex
 from .embeddings import Embedder

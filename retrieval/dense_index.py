@@ -6,8 +6,8 @@ an explicit embedding function so that Chroma never falls back to downloading it
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -33,7 +33,7 @@ def _embedding_function(embedder: Embedder):
             return {"model": embedder.name}
 
         @staticmethod
-        def build_from_config(config: dict) -> "EmbeddingFunction[Documents]":
+        def build_from_config(config: dict) -> EmbeddingFunction[Documents]:
             raise RuntimeError("jitbot collections must be opened with jitbot's embedder")
 
     return JitbotEmbeddingFunction()

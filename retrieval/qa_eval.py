@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 import re
 import statistics
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 from .answer import Answer
 from .citation_check import check_citations

@@ -15,7 +15,7 @@ from .sentences import split_sentences
 QUESTION_LIST_FACTOR = 0.8
 BARE_REFERENCE_FACTOR = 0.8
 
-_REFERENCE = re.compile(r"^(see|for more information|ibid|cf\.)|https?://|\bpp?\.\s?\d", re.I)
+_REFERENCE = re.compile(r"^(see|for more information|ibid|cf\.)|https?://|\bpp?\.\s?\d", re.IGNORECASE)
 
 
 def answerability(kind: str, text: str) -> float:

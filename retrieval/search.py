@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Literal, Sequence
+from typing import Literal
 
 import numpy as np
 
@@ -35,7 +36,7 @@ class Hit:
 class SearchResult:
     hits: list[Hit]
     #: the query's embedding (None in bm25 mode), reused to rank answer sentences
-    query_vector: "np.ndarray | None"
+    query_vector: np.ndarray | None
     #: cosine similarity of the closest served passage: the abstention signal
     best_similarity: float
 

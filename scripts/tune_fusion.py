@@ -15,10 +15,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.settings import load_settings  # noqa: E402
-from retrieval.beir import BeirIndex, load_beir, run_queries, score_runs  # noqa: E402
-from retrieval.embeddings import SentenceTransformerEmbedder  # noqa: E402
-from retrieval.search import FusionConfig  # noqa: E402
+from bot.settings import load_settings
+from retrieval.beir import BeirIndex, load_beir, run_queries, score_runs
+from retrieval.embeddings import SentenceTransformerEmbedder
+from retrieval.search import FusionConfig
 
 
 class MemoEmbedder:

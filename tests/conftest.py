@@ -18,9 +18,8 @@ SAMPLES = ROOT / "knowledge" / "samples"
 @pytest.fixture(scope="session")
 def real_embedder():
     """The bundled all-MiniLM-L6-v2, loaded once per test session."""
-    from retrieval.embeddings import SentenceTransformerEmbedder
-
     from bot.settings import DEFAULT_EMBEDDING_MODEL
+    from retrieval.embeddings import SentenceTransformerEmbedder
 
     embedder = SentenceTransformerEmbedder(DEFAULT_EMBEDDING_MODEL)
     embedder.embed(["warm up"])

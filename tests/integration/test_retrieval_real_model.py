@@ -57,7 +57,7 @@ def test_footnote_is_citable_on_its_own(sample_kb):
 
 
 def test_readding_an_unchanged_file_changes_nothing(sample_kb):
-    kb, _, root = sample_kb
+    kb, _, _ = sample_kb
     before = kb.catalogue.passage_count(), kb.dense.count(), len(kb.lexical)
     sample = sample_documents()[0]
     result = kb.add_file(sample.path, title=sample.title)
