@@ -186,7 +186,7 @@ class KnowledgeBase:
             except Exception:
                 # Leave the knowledge base as it was: drop the half-indexed version. (Not on
                 # BaseException: after a kill nothing runs either, and `_recover` copes.)
-                self._forget(records)
+                self._forget([r.id for r in records])
                 self.catalogue.abandon_version(doc_id, version)
                 self._rebuild_lexical()
                 raise
@@ -265,7 +265,6 @@ class KnowledgeBase:
     def _version_passage_ids(self, document_id: str, version: int) -> list[str]:
         return [p.id for p in self.catalogue.passages_of(document_id, version)]
 
-    def _forget(self, records_or_ids) -> None:
-        ids = [r if isinstance(r, str) else r.id for r in records_or_ids]
+    def _forget(self, ids: list[str]) -> None:
         if ids:
             self.dense.delete(ids)

@@ -18,7 +18,7 @@ from .embeddings import VectorCache
 from .glossary import expand_query
 from .rerank import answerability
 from .search import HybridSearcher, Mode, SearchResult
-from .sentences import split_sentences
+from .sentences import is_question, split_sentences
 
 if TYPE_CHECKING:  # generation imports this module; only the types are needed here
     from .followup import FollowupRewriter
@@ -287,7 +287,7 @@ class AnswerService:
         for citation in citations[:3]:
             for position, sentence in enumerate(split_sentences(citation.text)):
                 # A question from the corpus answers nothing; quote statements only.
-                if len(sentence) >= 20 and not sentence.rstrip(" ”\"'").endswith("?"):
+                if len(sentence) >= 20 and not is_question(sentence):
                     candidates.append((citation.rank, position, sentence))
         if not candidates:
             return [(citations[0].text, citations[0].rank)]

@@ -39,6 +39,11 @@ def _embedding_function(embedder: Embedder):
     return JitbotEmbeddingFunction()
 
 
+def _passage_of(vector_id: str, metadata: dict | None) -> str:
+    """The passage a vector belongs to (vectors written before windows have no passage_id)."""
+    return (metadata or {}).get("passage_id") or vector_id.split("::")[0]
+
+
 def windows(text: str, max_chars: int) -> list[str]:
     """`text` whole if short, else overlapping runs of whole sentences of ~max_chars.
 
@@ -166,10 +171,7 @@ class DenseIndex:
     def ids(self) -> set[str]:
         """The passage ids that have at least one vector."""
         found = self.collection.get(include=["metadatas"])
-        return {
-            (meta or {}).get("passage_id") or vid.split("::")[0]  # older vectors: no passage_id
-            for vid, meta in zip(found["ids"], found["metadatas"])
-        }
+        return {_passage_of(vid, meta) for vid, meta in zip(found["ids"], found["metadatas"])}
 
     def search_vector(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         """(passage id, cosine similarity of its best window), best first."""
@@ -181,8 +183,7 @@ class DenseIndex:
         )
         best: dict[str, float] = {}
         for vid, meta, dist in zip(result["ids"][0], result["metadatas"][0], result["distances"][0]):
-            # vectors written before windows existed carry no passage_id
-            pid = (meta or {}).get("passage_id") or vid.split("::")[0]
+            pid = _passage_of(vid, meta)
             if pid not in best:  # results come best first
                 best[pid] = 1.0 - dist
         return list(best.items())[:k]

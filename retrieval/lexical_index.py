@@ -51,14 +51,6 @@ class LexicalIndex:
     def ids(self) -> list[str]:
         return self._snapshot.ids
 
-    @property
-    def _bm25(self) -> bm25s.BM25 | None:
-        return self._snapshot.bm25
-
-    @property
-    def _doc_freq(self) -> dict[str, int]:
-        return self._snapshot.doc_freq
-
     def __len__(self) -> int:
         return len(self.ids)
 
@@ -114,11 +106,12 @@ class LexicalIndex:
         tmp = self.path.with_name(self.path.name + ".tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
-        if self._bm25 is not None:
-            self._bm25.save(str(tmp / "bm25"), show_progress=False)
-        (tmp / "doc_freq.json").write_text(json.dumps(self._doc_freq))
+        snapshot = self._snapshot
+        if snapshot.bm25 is not None:
+            snapshot.bm25.save(str(tmp / "bm25"), show_progress=False)
+        (tmp / "doc_freq.json").write_text(json.dumps(snapshot.doc_freq))
         # ids.json is written last: its presence marks a complete index
-        (tmp / "ids.json").write_text(json.dumps(self.ids))
+        (tmp / "ids.json").write_text(json.dumps(snapshot.ids))
         old = self.path.with_name(self.path.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if self.path.exists():

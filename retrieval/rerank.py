@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .sentences import split_sentences
+from .sentences import is_question, split_sentences
 
 QUESTION_LIST_FACTOR = 0.8
 BARE_REFERENCE_FACTOR = 0.8
@@ -22,7 +22,7 @@ def answerability(kind: str, text: str) -> float:
     """1.0 for statements; less for question lists and footnotes that only cite a source."""
     factor = 1.0
     sentences = split_sentences(text)
-    if sentences and sum(s.rstrip(" ”\"'").endswith("?") for s in sentences) * 2 >= len(sentences):
+    if sentences and sum(map(is_question, sentences)) * 2 >= len(sentences):
         factor *= QUESTION_LIST_FACTOR
     if kind == "footnote" and _REFERENCE.search(text):
         factor *= BARE_REFERENCE_FACTOR

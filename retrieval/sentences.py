@@ -39,3 +39,8 @@ def split_sentences(text: str) -> list[str]:
         else:
             merged.append(piece)
     return merged
+
+
+def is_question(sentence: str) -> bool:
+    """Ends with a question mark (closing quotes aside)."""
+    return sentence.rstrip(" ”\"'").endswith("?")
