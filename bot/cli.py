@@ -8,12 +8,9 @@ from pathlib import Path
 
 import click
 
+from .cli_support import pass_services, stderr_line
 from .services import Services
 from .settings import load_settings
-
-
-def _stderr(message: str) -> None:
-    click.echo(message, err=True)
 
 
 @click.group()
@@ -36,7 +33,6 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
         )) from None
 
 
-pass_services = click.make_pass_decorator(Services)
 
 #: How `ask` appears in the query log: the person at the server's shell, no user id.
 CLI_ASKER = {"role": "operator", "chat_type": "cli", "front_end": "cli"}
@@ -52,7 +48,7 @@ def ask(services: Services, question: str, as_json: bool) -> None:
 
     from .render import render_plain
 
-    services.ensure_knowledge_base(_stderr)
+    services.ensure_knowledge_base(stderr_line)
     questions = (line for line in sys.stdin) if question == "-" else iter([question])
     failed = False
     for text in questions:
@@ -66,7 +62,7 @@ def ask(services: Services, question: str, as_json: bool) -> None:
             if as_json:
                 click.echo(json.dumps({"question": text.strip(), "error": str(error)}, ensure_ascii=False))
             else:
-                _stderr(f"Error: {error}")
+                stderr_line(f"Error: {error}")
             continue
         except Exception as error:
             services.query_log.record(question=text.strip()[:2000], error=f"{type(error).__name__}: {error}"[:500], **CLI_ASKER)

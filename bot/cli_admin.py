@@ -6,9 +6,8 @@ import ipaddress
 
 import click
 
+from .cli_support import pass_services
 from .services import Services
-
-pass_services = click.make_pass_decorator(Services)
 
 
 def _is_loopback(host: str) -> bool:

@@ -9,13 +9,8 @@ from pathlib import Path
 
 import click
 
+from .cli_support import pass_services, stderr_line
 from .services import Services
-
-pass_services = click.make_pass_decorator(Services)
-
-
-def _stderr(message: str) -> None:
-    click.echo(message, err=True)
 
 
 @click.group("contacts")
@@ -42,7 +37,7 @@ def contacts_import(services: Services, file: Path, replace: bool, skip_invalid:
     except ContactFileError as error:
         raise click.ClickException(str(error)) from None
     for problem in checked.problems:
-        _stderr(problem.line())
+        stderr_line(problem.line())
     if checked.header_problems:
         raise click.ClickException(f"{file.name}: fix the columns above; nothing was changed")
     invalid = len(checked.invalid_rows)
@@ -67,13 +62,13 @@ def contacts_import(services: Services, file: Path, replace: bool, skip_invalid:
             audit.record_now(services.catalogue, change)
         services.mark_initialised()  # an imported directory is not replaced by the samples
     if invalid:
-        _stderr(f"skipped {invalid} invalid rows (listed above)")
+        stderr_line(f"skipped {invalid} invalid rows (listed above)")
     if not replace:
         file_ids = set(by_id) | checked.invalid_ids
         kept = [r["id"] for r in directory.rows() if r["id"] not in file_ids]
         if kept:
-            _stderr(f"{len(kept)} contact points on file are not in {file.name}; --replace removes them")
-    _stderr(plan.summary() + (" (dry run: nothing was changed)" if dry_run else ""))
+            stderr_line(f"{len(kept)} contact points on file are not in {file.name}; --replace removes them")
+    stderr_line(plan.summary() + (" (dry run: nothing was changed)" if dry_run else ""))
 
 
 @contacts_group.command("list")
@@ -89,7 +84,7 @@ def contacts_list(services: Services, country: str | None, network: str | None, 
 
     if country and not resolve_country(country):
         raise click.BadParameter(f"'{country}' is not a country code or name I know", param_hint="--country")
-    services.ensure_knowledge_base(_stderr)
+    services.ensure_knowledge_base(stderr_line)
     contacts = services.directory.contacts(country=country, network=network)
     if as_json:
         click.echo(json.dumps(contacts, ensure_ascii=False, indent=2))
@@ -112,7 +107,7 @@ def contacts_export(services: Services, output: Path | None) -> None:
     """Write the whole directory as CSV or .xlsx (re-importable as is)."""
     from knowledge.contact_files import write_csv, write_xlsx
 
-    services.ensure_knowledge_base(_stderr)
+    services.ensure_knowledge_base(stderr_line)
     rows = services.directory.rows()
     if output is None:
         write_csv(rows, sys.stdout)
@@ -122,7 +117,7 @@ def contacts_export(services: Services, output: Path | None) -> None:
     else:
         with output.open("w", encoding="utf-8", newline="") as stream:
             write_csv(rows, stream)
-    _stderr(f"exported {len(rows)} contact points to {output}")
+    stderr_line(f"exported {len(rows)} contact points to {output}")
 
 
 @contacts_group.command("find")
@@ -133,7 +128,7 @@ def contacts_find(services: Services, query: str, as_json: bool) -> None:
     """The best contact points for a country, network or question ('DE', 'Alemania', ...)."""
     from .render import contact_lines
 
-    services.ensure_knowledge_base(_stderr)
+    services.ensure_knowledge_base(stderr_line)
     found = services.directory.find(query)
     if as_json:
         click.echo(json.dumps({"summary": found.summary, "note": found.note,

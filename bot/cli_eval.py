@@ -8,9 +8,8 @@ from pathlib import Path
 
 import click
 
+from .cli_support import pass_services
 from .services import Services
-
-pass_services = click.make_pass_decorator(Services)
 
 
 @click.group("eval")

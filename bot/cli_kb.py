@@ -8,9 +8,8 @@ from pathlib import Path
 
 import click
 
+from .cli_support import pass_services, stderr_line
 from .services import Services
-
-pass_services = click.make_pass_decorator(Services)
 
 INTERRUPTED = (
     "Interrupted: the previous versions are still the ones served. The next `jitbot kb` "
@@ -18,12 +17,9 @@ INTERRUPTED = (
 )
 
 
-def _stderr(message: str) -> None:
-    click.echo(message, err=True)
-
 
 def _waiting() -> None:
-    _stderr("Waiting for another update of the knowledge base to finish…")
+    stderr_line("Waiting for another update of the knowledge base to finish…")
 
 
 def as_option(function):
@@ -86,12 +82,12 @@ def _ingest(services: Services, files: list[Path], **options) -> None:
                 if overall is not None:
                     bars.advance(overall)
                 results.append(result)
-                (_stderr if result.status == "failed" else click.echo)(result.line())
+                (stderr_line if result.status == "failed" else click.echo)(result.line())
     except KeyboardInterrupt:
-        _stderr(INTERRUPTED)
+        stderr_line(INTERRUPTED)
         sys.exit(130)
     counts = {s: sum(r.status == s for r in results) for s in ("added", "updated", "unchanged", "failed")}
-    _stderr(", ".join(f"{n} {s}" for s, n in counts.items()))
+    stderr_line(", ".join(f"{n} {s}" for s, n in counts.items()))
     if counts["failed"]:
         sys.exit(1)
 
@@ -165,7 +161,7 @@ def kb_remove(services: Services, document_id: str, yes: bool, as_name: str | No
 @pass_services
 def kb_list(services: Services, include_removed: bool, as_json: bool) -> None:
     """List the documents being served."""
-    services.ensure_knowledge_base(_stderr)
+    services.ensure_knowledge_base(stderr_line)
     docs = services.catalogue.documents(include_removed=include_removed)
     if as_json:
         click.echo(json.dumps(docs, ensure_ascii=False, indent=2))
@@ -257,13 +253,13 @@ def kb_check(services: Services, repair: bool, as_name: str | None) -> None:
     for problem in found.problems():
         click.echo(f"problem: {problem}")
     if not repair:
-        _stderr("Run `jitbot kb check --repair` to mend this.")
+        stderr_line("Run `jitbot kb check --repair` to mend this.")
         sys.exit(1)
     for line in kb.repair(actor=Actor.command_line(as_name), on_wait=_waiting):
         click.echo(f"repaired: {line}")
     again = kb.check()
     if not again.is_clean:  # should not happen: say so rather than claim success
         for problem in again.problems():
-            _stderr(f"still wrong: {problem}")
+            stderr_line(f"still wrong: {problem}")
         sys.exit(1)
     click.echo(f"OK: the catalogue and both indexes agree now ({again.served} passages served).")

@@ -8,9 +8,8 @@ import sys
 
 import click
 
+from .cli_support import pass_services
 from .services import Services
-
-pass_services = click.make_pass_decorator(Services)
 
 EXPORT_COLUMNS = [
     "id", "time", "user", "role", "chat_type", "front_end", "question", "answer", "question_chars",

@@ -8,9 +8,8 @@ import sys
 
 import click
 
+from .cli_support import pass_services
 from .services import Services
-
-pass_services = click.make_pass_decorator(Services)
 
 # Group chat ids are negative (-1001234567890): read them as arguments, not options.
 NEGATIVE_IDS = {"ignore_unknown_options": True}
