@@ -61,6 +61,7 @@ PENDING_SECONDS = 3600  # an unanswered confirmation expires after this
 def add_kb_handlers(application: Application) -> None:
     """Register before the generic button handler, which takes any other callback."""
     application.add_handler(MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE, upload))
+    application.add_handler(MessageHandler(filters.Document.ALL & filters.ChatType.GROUPS, upload_in_group))
     application.add_handler(CommandHandler("kb", kb_command))
     application.add_handler(CallbackQueryHandler(confirm, pattern=r"^kb:"))
 
@@ -171,6 +172,14 @@ async def upload(update: Update, context: Context) -> None:
     # In the background: the coordinator's chat stays free for questions meanwhile (updates
     # of one chat are handled in order); errors still reach the error handler.
     context.application.create_task(_process(update, context, asker, name, status), update=update)
+
+
+async def upload_in_group(update: Update, context: Context) -> None:
+    """A file sent in a group (where the bot sees it): a coordinator is pointed to a private chat."""
+    user = update.effective_user
+    member = access_of(context).member(user.id) if user is not None else None
+    if member is not None and member.role in EDITORS:
+        await in_private_or_decline(update, context)
 
 
 async def _process(update: Update, context: Context, asker: Asker, name: str, status) -> None:

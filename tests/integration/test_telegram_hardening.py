@@ -142,6 +142,14 @@ async def test_coordinator_and_admin_commands_are_declined_in_a_group(bot, api, 
     assert len(api.sent_to(GROUP)) == 1
 
 
+async def test_a_file_sent_to_a_group_is_not_ingested_and_points_to_a_private_chat(bot, api, services):
+    api.push_document(COORDINATOR, GUIDE_V1.replace("six", "nine").encode(), "jit-guide.md",
+                      chat_id=GROUP, chat_type="supergroup")
+    [reply] = await bot.replies(GROUP)
+    assert "private chat" in reply.text
+    assert services.catalogue.document("jit-guide")["current_version"] == 1
+
+
 # --- command menus per role and chat type -------------------------------------------------
 async def test_each_member_gets_the_menu_of_their_role_and_it_follows_role_changes(bot, api, services):
     await bot.wait_for("getUpdates")
