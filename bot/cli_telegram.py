@@ -118,6 +118,7 @@ def users_add(services: Services, telegram_id: int, role: str, name: str) -> Non
         _fail(str(error))
     name = f" ({member.name})" if member.name else ""
     click.echo(f"{member.telegram_id}{name} is a member with the role {member.role}")
+    _update_menu(services, member.telegram_id, member.role)
 
 
 @users.command("list")
@@ -143,6 +144,19 @@ def users_remove(services: Services, telegram_id: int) -> None:
     if not services.users.remove_user(telegram_id):
         _fail(f"{telegram_id} is not a member")
     click.echo(f"{telegram_id} removed")
+    _update_menu(services, telegram_id, None)
+
+
+def _update_menu(services: Services, telegram_id: int, role: str | None) -> None:
+    """The member's Telegram command menu follows the role now, when the bot's token is set."""
+    s = services.settings
+    if s.telegram_token is None or not s.telegram_token.get_secret_value():
+        return  # a running bot picks the change up within a minute
+    from .telegram.menus import update_member_menu
+
+    problem = update_member_menu(s, telegram_id, role)
+    if problem:
+        click.echo(f"Command menu not updated now ({problem}); a running bot updates it within a minute.", err=True)
 
 
 # --- invitations ------------------------------------------------------------------------

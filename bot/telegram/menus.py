@@ -3,9 +3,9 @@
 Telegram shows the menu of the most specific scope: a member's private chat gets the menu
 of their role (BotCommandScopeChat), groups get the group menu, and everyone else (people
 who are not members yet) only /start. Menus are set when the bot starts, when an
-invitation is redeemed, and every minute for the changes `jitbot users add|remove` makes
-from a shell (another process); a former member's private menu is deleted when they are
-next refused.
+invitation is redeemed, by `jitbot users add|remove` itself, and every minute for changes
+made while Telegram could not be reached; a former member's private menu is also deleted
+when they are next refused.
 """
 
 from __future__ import annotations
@@ -113,3 +113,31 @@ async def install(application: Application) -> None:
     if application.job_queue is not None:
         application.job_queue.run_repeating(_refresh_job, interval=REFRESH_EVERY, first=REFRESH_EVERY,
                                             name=REFRESH_JOB)
+
+
+def update_member_menu(settings, telegram_id: int, role: str | None) -> str | None:
+    """From `jitbot users add|remove`: set (or, for None, delete) one member's menu now.
+
+    None on success, else why not (the running bot's refresh job catches up within a minute).
+    """
+    import asyncio
+
+    from .app import api_urls
+
+    base_url, base_file_url = api_urls(settings.telegram_api_url)
+
+    async def apply() -> None:
+        async with Bot(settings.telegram_token.get_secret_value(), base_url=base_url,
+                       base_file_url=base_file_url) as bot:
+            menus = CommandMenus()
+            if role is None:
+                await menus.forget(bot, telegram_id)
+            else:
+                await bot.set_my_commands(ROLE_COMMANDS.get(role, MEMBER_COMMANDS),
+                                          scope=BotCommandScopeChat(telegram_id))
+
+    try:
+        asyncio.run(apply())
+    except TelegramError as error:  # network errors and a refused token included
+        return error.message
+    return None

@@ -186,3 +186,25 @@ async def test_help_lists_what_the_member_can_do(bot, api):
     assert "/kb" not in prosecutor.text and "/stats" not in prosecutor.text
     assert "/kb" in coordinator.text and "/stats" not in coordinator.text
     assert "/kb" in admin.text and "/stats" in admin.text and "/unanswered" in admin.text
+
+
+def test_users_add_and_remove_in_a_shell_update_the_member_s_menu_at_once(tmp_path):
+    from click.testing import CliRunner
+
+    from bot.cli import main
+
+    with FakeBotAPI() as api:
+        env = {"JITBOT_TELEGRAM_TOKEN": api.token, "JITBOT_TELEGRAM_API_URL": api.url}
+
+        def run(*args):
+            return CliRunner().invoke(main, ["--data-dir", str(tmp_path), "users", *args], env=env)
+
+        assert run("add", "5005", "--role", "coordinator").exit_code == 0
+        assert "kb" in menu_of(api, {"type": "chat", "chat_id": 5005})
+        assert run("add", "5005", "--role", "admin").exit_code == 0
+        assert "stats" in menu_of(api, {"type": "chat", "chat_id": 5005})
+        assert run("remove", "5005").exit_code == 0
+        assert menu_of(api, {"type": "chat", "chat_id": 5005}) is None
+    gone = CliRunner().invoke(main, ["--data-dir", str(tmp_path), "users", "add", "5006", "--role", "admin"], env=env)
+    assert gone.exit_code == 0  # the member is added even when Telegram cannot be reached
+    assert "Command menu not updated now" in gone.stderr
