@@ -24,7 +24,7 @@ class Services:
         # The query log may hold case details: whatever this process (or Chroma, bm25s)
         # writes in the data directory is for this account only, whatever the umask.
         private_files.use_private_umask()
-        private_files.restrict_tree(self.data_dir)  # also files made before this rule
+        private_files.restrict_data_dir(self.data_dir)  # also files made before this rule
 
     @cached_property
     def catalogue(self) -> Catalogue:

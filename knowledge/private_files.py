@@ -10,6 +10,7 @@ the process plus a pass over the tree that also tightens files made by older ver
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import os
 from pathlib import Path
 
@@ -17,6 +18,9 @@ DIR_MODE = 0o700
 FILE_MODE = 0o600
 PRIVATE_UMASK = 0o077
 SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
+#: What jitbot keeps in its data directory (names or fnmatch patterns).
+DATA_ENTRIES = ("*.db", "*.db-wal", "*.db-shm", "*.db-journal", "chroma", "bm25", "bm25.*",
+                "originals", "*secret", ".initialised", "kb.lock")
 
 
 def use_private_umask() -> None:
@@ -50,7 +54,7 @@ def private_sqlite(path: Path) -> Path:
 
 def restrict_tree(root: Path) -> None:
     """Every folder under `root` 0700 and every file 0600 (symbolic links left alone)."""
-    if not root.is_dir():
+    if not root.is_dir() or root.is_symlink():
         return
     for folder, dirs, files in os.walk(root):
         for name, mode in [(d, DIR_MODE) for d in dirs] + [(f, FILE_MODE) for f in files]:
@@ -59,3 +63,22 @@ def restrict_tree(root: Path) -> None:
                 if not os.path.islink(entry):
                     os.chmod(entry, mode)
     os.chmod(root, DIR_MODE)
+
+
+def restrict_data_dir(data_dir: Path) -> None:
+    """The data directory 0700, and what jitbot keeps in it private.
+
+    Only entries jitbot makes (DATA_ENTRIES) are touched, so that a data directory set to
+    a folder that holds other things (a checkout, a home folder) keeps their modes.
+    """
+    if not data_dir.is_dir():
+        return
+    os.chmod(data_dir, DIR_MODE)
+    for entry in data_dir.iterdir():
+        if entry.is_symlink() or not any(fnmatch.fnmatch(entry.name, p) for p in DATA_ENTRIES):
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            if entry.is_dir():
+                restrict_tree(entry)
+            else:
+                os.chmod(entry, FILE_MODE)

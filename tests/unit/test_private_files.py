@@ -55,3 +55,12 @@ def test_files_of_an_older_deployment_are_tightened(tmp_path, open_umask):
     FakeModelServices(Settings(data_dir=data)).query_log.record(question="y", front_end="cli")
     assert {oct(mode) for name, mode in modes(data).items() if name != "."} == {"0o600"}
     assert modes(data)["."] == 0o700
+
+
+def test_other_files_in_a_shared_folder_keep_their_modes(tmp_path, open_umask):
+    script = tmp_path / "run.sh"
+    script.write_text("#!/bin/sh\n")
+    script.chmod(0o755)
+    FakeModelServices(Settings(data_dir=tmp_path)).query_log.record(question="x", front_end="cli")
+    assert stat.S_IMODE(script.stat().st_mode) == 0o755
+    assert stat.S_IMODE((tmp_path / "logs.db").stat().st_mode) == 0o600
