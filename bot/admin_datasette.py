@@ -9,9 +9,11 @@ no write API and we define no writable canned query. Access: every page needs th
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 ROOT = {"id": "root"}
+PASSWORD_HASH_ENV = "JITBOT_ADMIN_PASSWORD_HASH"
 
 #: Datasette settings: no download of the whole database file.
 SETTINGS = {"allow_download": False, "default_page_size": 50, "sql_time_limit_ms": 3000}
@@ -60,21 +62,55 @@ def hash_password(password: str) -> str:
     return pbkdf2_hash(password)
 
 
-def metadata(database_name: str, password_hash: str) -> dict:
+def metadata(database_name: str) -> dict:
+    """Datasette's metadata, which /-/metadata.json shows to root: no secret in it.
+
+    The password hash is named by its environment variable ($env), resolved by Datasette
+    only where the plugin reads it; Datasette's own `_internal` database is hidden.
+    """
     return {
         "title": "jitbot query log",
         "description": "Questions asked, answers given and feedback. Confidential: it may contain case details.",
         "allow": ROOT,
         "allow_sql": ROOT,
-        "plugins": {"datasette-auth-passwords": {"root_password_hash": password_hash.strip()}},
-        "databases": {database_name: {"allow": ROOT, "queries": CANNED_QUERIES}},
+        "plugins": {"datasette-auth-passwords": {"root_password_hash": {"$env": PASSWORD_HASH_ENV}}},
+        "databases": {database_name: {"allow": ROOT, "queries": CANNED_QUERIES},
+                      "_internal": {"allow": False}},
     }
+
+
+LOGIN_REDIRECT_PLUGIN = "jitbot-login-redirect"
+
+
+def login_redirect(request) -> str | None:
+    """Where a refused request goes: a visitor who is not logged in, to the login page.
+
+    Pages only; a JSON or CSV request keeps the plain 403 that a script can act on.
+    """
+    if request.actor is not None or request.path.startswith("/-/login"):
+        return None
+    if request.path.endswith((".json", ".csv")) or "_format" in request.args:
+        return None
+    return "/-/login"
+
+
+def _register_login_redirect() -> None:
+    """Our Datasette plugin (bot/admin_datasette_plugin.py), registered once per process."""
+    from datasette.plugins import pm
+
+    from . import admin_datasette_plugin
+
+    if pm.get_plugin(LOGIN_REDIRECT_PLUGIN) is None:
+        pm.register(admin_datasette_plugin, name=LOGIN_REDIRECT_PLUGIN)
 
 
 def build_datasette(log_path: Path, password_hash: str):
     from datasette.app import Datasette
 
-    return Datasette([str(log_path)], metadata=metadata(Path(log_path).stem, password_hash), settings=SETTINGS)
+    # Where the plugin finds the hash ($env above); this process's environment only.
+    os.environ[PASSWORD_HASH_ENV] = password_hash.strip()
+    _register_login_redirect()
+    return Datasette([str(log_path)], metadata=metadata(Path(log_path).stem), settings=SETTINGS)
 
 
 def serve(log_path: Path, password_hash: str, host: str, port: int) -> None:

@@ -29,6 +29,33 @@ class RedactToken(logging.Filter):
         return True
 
 
+#: jitbot's own packages: their log lines never hold question text, ids or names.
+OWN_LOGGERS = ("bot", "knowledge", "retrieval")
+
+
+def configure_logging(verbose: bool, query_log: str, token: str) -> None:
+    """Logging for `serve`: personal data reaches the log only when the query log is `full`.
+
+    python-telegram-bot's debug lines hold every update and API call (message text,
+    Telegram ids, first names), and the HTTP and LLM clients' debug lines hold request
+    bodies. So `-v` lowers everything to DEBUG only with JITBOT_QUERY_LOG=full; otherwise it
+    is jitbot's own loggers that go to DEBUG and the libraries stay at INFO.
+    """
+    everything = verbose and query_log == "full"
+    logging.basicConfig(
+        level=logging.DEBUG if everything else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if verbose:
+        for name in OWN_LOGGERS:
+            logging.getLogger(name).setLevel(logging.DEBUG)
+    # httpx logs every request (and so the token in the URL) at INFO.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    if token:
+        for handler in logging.getLogger().handlers:  # e.g. PTB's debug lines name the API URL
+            handler.addFilter(RedactToken(token))
+
+
 def _fail(message: str) -> None:
     click.echo(f"Error: {message}", err=True)
     sys.exit(1)
@@ -40,22 +67,15 @@ def _fail(message: str) -> None:
 @click.option("--listen", help="Address the webhook server listens on (default 127.0.0.1).")
 @click.option("--port", type=int, help="Port the webhook server listens on (default 8443).")
 @click.option("--secret-token", help="Secret Telegram sends with every webhook request.")
-@click.option("-v", "--verbose", is_flag=True, help="Log every update handled.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Debug logging; Telegram's own lines (with message text and ids) only with JITBOT_QUERY_LOG=full.")
 @pass_services
 def serve(services: Services, webhook_url, listen, port, secret_token, verbose) -> None:
     """Run the Telegram bot until Ctrl-C or SIGTERM."""
     from .telegram.app import build_application, run
 
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # httpx logs every request (and so the token in the URL) at INFO.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    if services.settings.telegram_token:
-        for handler in logging.getLogger().handlers:  # e.g. PTB's debug lines name the API URL
-            handler.addFilter(RedactToken(services.settings.telegram_token.get_secret_value()))
     s = services.settings
+    configure_logging(verbose, s.query_log, s.telegram_token.get_secret_value() if s.telegram_token else "")
     if s.query_log != "off" and s.log_secret is None:
         _fail("JITBOT_LOG_SECRET is not set: the query log stores members as pseudonyms made with it. "
               "Set it to a long random string (e.g. `openssl rand -hex 32`), or JITBOT_QUERY_LOG=off.")
@@ -98,6 +118,7 @@ def users_add(services: Services, telegram_id: int, role: str, name: str) -> Non
         _fail(str(error))
     name = f" ({member.name})" if member.name else ""
     click.echo(f"{member.telegram_id}{name} is a member with the role {member.role}")
+    _update_menu(services, member.telegram_id, member.role)
 
 
 @users.command("list")
@@ -123,6 +144,19 @@ def users_remove(services: Services, telegram_id: int) -> None:
     if not services.users.remove_user(telegram_id):
         _fail(f"{telegram_id} is not a member")
     click.echo(f"{telegram_id} removed")
+    _update_menu(services, telegram_id, None)
+
+
+def _update_menu(services: Services, telegram_id: int, role: str | None) -> None:
+    """The member's Telegram command menu follows the role now, when the bot's token is set."""
+    s = services.settings
+    if s.telegram_token is None or not s.telegram_token.get_secret_value():
+        return  # a running bot picks the change up within a minute
+    from .telegram.menus import update_member_menu
+
+    problem = update_member_menu(s, telegram_id, role)
+    if problem:
+        click.echo(f"Command menu not updated now ({problem}); a running bot updates it within a minute.", err=True)
 
 
 # --- invitations ------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cached_property
 
+from knowledge import private_files
 from knowledge.catalogue import Catalogue
 
 from .settings import Settings
@@ -20,6 +21,10 @@ class Services:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.data_dir = settings.data_dir
+        # The query log may hold case details: whatever this process (or Chroma, bm25s)
+        # writes in the data directory is for this account only, whatever the umask.
+        private_files.use_private_umask()
+        private_files.restrict_data_dir(self.data_dir)  # also files made before this rule
 
     @cached_property
     def catalogue(self) -> Catalogue:
@@ -196,7 +201,7 @@ class Services:
         return (self.data_dir / SAMPLE_MARKER).exists() or not self.catalogue.is_empty()
 
     def mark_initialised(self) -> None:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        private_files.private_dir(self.data_dir)
         (self.data_dir / SAMPLE_MARKER).touch()
 
     def ensure_knowledge_base(self, notify: Callable[[str], None]) -> None:

@@ -30,7 +30,7 @@ from bot.users import UserStore
 from tests.integration.fake_bot_api import TOKEN, FakeBotAPI
 
 JITBOT = str(Path(sys.executable).parent / "jitbot")
-DEFAULT_QUESTIONS = ROOT.parent / "shared" / "data" / "qa-dev.jsonl"
+DEFAULT_QUESTIONS = ROOT / "tests" / "eval" / "qa-dev.jsonl"
 FALLBACK_QUESTIONS = ROOT / "tests" / "eval" / "qa-extra.jsonl"
 
 

@@ -13,6 +13,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 SAMPLES = ROOT / "knowledge" / "samples"
+QA_DEV = ROOT / "tests" / "eval" / "qa-dev.jsonl"  # the project's copy of the dev questions
 
 
 @pytest.fixture(scope="session")

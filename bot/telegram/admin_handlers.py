@@ -25,6 +25,11 @@ log = logging.getLogger(__name__)
 STATS_DAYS = 30
 UNANSWERED_SHOWN = 15
 PRIVATE_ONLY = "Admin commands work in a private chat with me: the figures can reveal what members asked."
+ADMIN_HELP = (
+    "<b>For admins</b>\n"
+    "/stats – questions per day, the share I could not answer and feedback, over 30 days\n"
+    "/unanswered – recent questions I could not answer (topics only in a redacted log)"
+)
 PURGE_JOB = "purge query log"
 CAPTION_LIMIT = 1024
 MESSAGE_LIMIT = 4096

@@ -7,12 +7,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
-from telegram import (
-    BotCommand,
-    BotCommandScopeAllGroupChats,
-    LinkPreviewOptions,
-    Update,
-)
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import (
@@ -26,21 +21,14 @@ from telegram.ext import (
     filters,
 )
 
-from . import admin_handlers, handlers, kb_handlers
+from . import admin_handlers, handlers, kb_handlers, menus
 from .access import Access
+from .callback_tokens import ButtonSigner
 from .plumbing import RecentAnswers
 from .update_processor import PerChatUpdateProcessor
 
 log = logging.getLogger(__name__)
 
-COMMANDS = [
-    BotCommand("start", "Start, or join with an invitation"),
-    BotCommand("help", "How to ask and what the buttons do"),
-    BotCommand("contacts", "Contact points for a country or a question"),
-    BotCommand("sources", "The documents I can quote"),
-    BotCommand("about", "How the answers are made"),
-]
-GROUP_COMMANDS = COMMANDS[1:] + [BotCommand("register", "Admins: let me answer in this group")]
 UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
 
@@ -107,6 +95,7 @@ def build_application(services) -> Application:
         access=Access(services.users, s.telegram_refusal_interval),
         executor=ThreadPoolExecutor(s.telegram_workers, thread_name_prefix="jitbot-answer"),
         recent=RecentAnswers(),
+        buttons=ButtonSigner.for_data_dir(services.data_dir),
     )
     add_handlers(application)
     return application
@@ -132,8 +121,7 @@ def warm_up(services) -> None:
 
 
 async def _post_init(application: Application) -> None:
-    await application.bot.set_my_commands(COMMANDS)
-    await application.bot.set_my_commands(GROUP_COMMANDS, scope=BotCommandScopeAllGroupChats())
+    await menus.install(application)  # per role and chat type, kept current while serving
     loop = asyncio.get_running_loop()
     try:
         await loop.run_in_executor(application.bot_data["executor"], warm_up, application.bot_data["services"])

@@ -24,6 +24,14 @@ from retrieval.answer import Answer, Citation, QuestionError
 
 from . import streaming
 from .access import ADMIN_ONLY, Asker
+from .callback_tokens import (
+    NOT_YOURS,
+    STALE_BUTTON,
+    AnswerPress,
+    SignedAnswer,
+    parse_answer_press,
+)
+from .menus import menus_of
 from .plumbing import (
     Context,
     access_of,
@@ -62,13 +70,18 @@ SOMETHING_WRONG = "Sorry, something went wrong while answering. Please try again
 CONTACTS_USAGE = "Tell me whose contact you need, e.g. /contacts Italy or /contacts JIT experts in Spain"
 
 
-def answer_keyboard(query_id: int, with_sources: bool, chosen: int = 0) -> InlineKeyboardMarkup:
+def answer_keyboard(signed: SignedAnswer, with_sources: bool, chosen: int = 0) -> InlineKeyboardMarkup:
+    """Sources and 👍/👎, signed for the chat and member the answer is sent to."""
     row = []
     if with_sources:
-        row.append(InlineKeyboardButton("📄 Sources", callback_data=f"src:{query_id}"))
-    row.append(InlineKeyboardButton("👍 ✓" if chosen == 1 else "👍", callback_data=f"fb:{query_id}:1"))
-    row.append(InlineKeyboardButton("👎 ✓" if chosen == -1 else "👎", callback_data=f"fb:{query_id}:-1"))
+        row.append(InlineKeyboardButton("📄 Sources", callback_data=signed.sources_data()))
+    row.append(InlineKeyboardButton("👍 ✓" if chosen == 1 else "👍", callback_data=signed.feedback_data(1)))
+    row.append(InlineKeyboardButton("👎 ✓" if chosen == -1 else "👎", callback_data=signed.feedback_data(-1)))
     return InlineKeyboardMarkup([row])
+
+
+def signed_answer(context: Context, query_id: int, chat_id: int, user_id: int) -> SignedAnswer:
+    return SignedAnswer(context.bot_data["buttons"], query_id, chat_id, user_id)
 
 
 def _help_text(chat_type: str, username: str | None) -> str:
@@ -103,7 +116,8 @@ async def start(update: Update, context: Context) -> None:
         if access.may_refuse(user.id):
             await message.reply_text(f"{error} Please ask your network coordinator for a new invitation link.")
         return
-    log.info("Enrolled Telegram user %s as %s", user.id, member.role)
+    log.info("Enrolled a new member as %s", member.role)  # no Telegram id or name in the log
+    await menus_of(context).set_member(context.bot, user.id, member.role)
     await message.reply_text(f"Welcome! You are now a member ({member.role}).\n\n" + HELP)
 
 
@@ -114,6 +128,10 @@ async def help_command(update: Update, context: Context) -> None:
             from .kb_replies import COORDINATOR_HELP  # uploads and /kb (kb_handlers.py)
 
             text += "\n\n" + COORDINATOR_HELP
+        if asker.role == "admin" and update.effective_chat.type == ChatType.PRIVATE:
+            from .admin_handlers import ADMIN_HELP  # /stats and /unanswered
+
+            text += "\n\n" + ADMIN_HELP
         await update.effective_message.reply_text(text)
 
 
@@ -178,7 +196,7 @@ async def register(update: Update, context: Context) -> None:
             await message.reply_text(ADMIN_ONLY)
         return
     await run_blocking(context, access.users.add_group, chat.id, chat.title or "", f"telegram:{user.id}")
-    log.info("Group %s registered by admin %s", chat.id, user.id)
+    log.info("A group was registered by an admin")
     await message.reply_text("This group is registered. " + GROUP_HELP.format(mention=f"@{context.bot.username}"))
 
 
@@ -257,7 +275,8 @@ async def answer_question(
         streaming.remember_turn(context.chat_data, answer.question, answer.answer)
     context.bot_data["recent"].put(query_id, answer.citations)
     chunks = answer_messages(answer)
-    keyboard = answer_keyboard(query_id, with_sources=bool(answer.citations))
+    keyboard = answer_keyboard(signed_answer(context, query_id, chat.id, asker.user_id),
+                               with_sources=bool(answer.citations))
     for i, chunk in enumerate(chunks):
         last = i == len(chunks) - 1
         if i == 0 and await streaming.deliver(chunk, streamed, reply_markup=keyboard if last else None):
@@ -277,22 +296,23 @@ async def button(update: Update, context: Context) -> None:
     asker = await asker_or_refuse(update, context)
     if not asker:
         return
-    kind, _, rest = (query.data or "").partition(":")
-    if kind == "fb":
-        await _feedback(update, context, rest)
-    elif kind == "src":
-        await _show_sources(update, context, rest)
-    else:
-        await query.answer()
-
-
-async def _feedback(update: Update, context: Context, data: str) -> None:
-    query = update.callback_query
-    try:
-        query_id, value = (int(x) for x in data.split(":"))
-    except ValueError:
-        await query.answer()
+    press = parse_answer_press(query.data)
+    chat_id = query.message.chat.id if query.message is not None else None
+    if press is None or chat_id is None:  # malformed, forged, or from before buttons were signed
+        await query.answer(STALE_BUTTON, show_alert=True)
         return
+    if not context.bot_data["buttons"].is_valid(press, chat_id, query.from_user.id):
+        await query.answer(NOT_YOURS, show_alert=True)
+        return
+    if press.kind == "fb":
+        await _feedback(update, context, press)
+    else:
+        await _show_sources(update, context, press)
+
+
+async def _feedback(update: Update, context: Context, press: AnswerPress) -> None:
+    query = update.callback_query
+    query_id, value = press.query_id, press.value
     recorded = await run_blocking(
         context, services_of(context).query_log.record_feedback, query_id, value, query.from_user.id
     )
@@ -300,17 +320,14 @@ async def _feedback(update: Update, context: Context, data: str) -> None:
     if recorded and query.message is not None:
         buttons = [b for row in (query.message.reply_markup or InlineKeyboardMarkup([])).inline_keyboard for b in row]
         with_sources = any((b.callback_data or "").startswith("src:") for b in buttons)
+        signed = signed_answer(context, query_id, query.message.chat.id, query.from_user.id)
         with contextlib.suppress(BadRequest):  # "message is not modified": the same button twice
-            await query.edit_message_reply_markup(answer_keyboard(query_id, with_sources, chosen=value))
+            await query.edit_message_reply_markup(answer_keyboard(signed, with_sources, chosen=value))
 
 
-async def _show_sources(update: Update, context: Context, data: str) -> None:
+async def _show_sources(update: Update, context: Context, press: AnswerPress) -> None:
     query = update.callback_query
-    try:
-        query_id = int(data)
-    except ValueError:
-        await query.answer()
-        return
+    query_id = press.query_id
     citations = context.bot_data["recent"].get(query_id)
     if citations is None:
         citations = await run_blocking(context, _logged_citations, services_of(context), query_id)

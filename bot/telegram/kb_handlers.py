@@ -40,7 +40,14 @@ from knowledge.loaders import SUPPORTED_SUFFIXES
 
 from . import kb_replies as replies
 from .access import Asker
-from .plumbing import Context, access_of, asker_or_refuse, refuse, services_of
+from .plumbing import (
+    Context,
+    access_of,
+    asker_or_refuse,
+    in_private_or_decline,
+    refuse,
+    services_of,
+)
 from .progress_message import LiveStatus, UploadProgress
 
 log = logging.getLogger(__name__)
@@ -54,6 +61,7 @@ PENDING_SECONDS = 3600  # an unanswered confirmation expires after this
 def add_kb_handlers(application: Application) -> None:
     """Register before the generic button handler, which takes any other callback."""
     application.add_handler(MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE, upload))
+    application.add_handler(MessageHandler(filters.Document.ALL & filters.ChatType.GROUPS, upload_in_group))
     application.add_handler(CommandHandler("kb", kb_command))
     application.add_handler(CallbackQueryHandler(confirm, pattern=r"^kb:"))
 
@@ -65,6 +73,7 @@ class Pending:
     user_id: int
     payload: dict[str, Any] = field(default_factory=dict)
     created: float = 0.0
+    chat_id: int | None = None  # the chat the buttons were sent to; presses elsewhere are refused
 
 
 class PendingConfirmations:
@@ -82,11 +91,18 @@ class PendingConfirmations:
             self.items.popitem(last=False)
         return token
 
-    def pop(self, token: str) -> Pending | None:
-        pending = self.items.pop(token, None)
-        if pending is None or self.clock() - pending.created > self.ttl:
+    def pop(self, token: str, user_id: int | None = None, chat_id: int | None = None) -> Pending | None:
+        """The confirmation, once; None if unknown, expired, or not this member's in this chat.
+
+        A press by someone else leaves it waiting for its owner.
+        """
+        pending = self.items.get(token)
+        if pending is None:
             return None
-        return pending
+        if user_id is not None and (pending.user_id != user_id or pending.chat_id != chat_id):
+            return None
+        del self.items[token]
+        return None if self.clock() - pending.created > self.ttl else pending
 
 
 def pending_of(context: Context) -> PendingConfirmations:
@@ -158,6 +174,14 @@ async def upload(update: Update, context: Context) -> None:
     context.application.create_task(_process(update, context, asker, name, status), update=update)
 
 
+async def upload_in_group(update: Update, context: Context) -> None:
+    """A file sent in a group (where the bot sees it): a coordinator is pointed to a private chat."""
+    user = update.effective_user
+    member = access_of(context).member(user.id) if user is not None else None
+    if member is not None and member.role in EDITORS:
+        await in_private_or_decline(update, context)
+
+
 async def _process(update: Update, context: Context, asker: Asker, name: str, status) -> None:
     """Download the file, then ingest it or check it as a contacts directory."""
     document, suffix = update.effective_message.document, Path(name).suffix.lower()
@@ -214,7 +238,8 @@ async def _check_contacts(update: Update, context: Context, asker: Asker, path: 
         await status.edit_text(replies.contacts_report(path.name, checked, plan) + "\n\nNothing would change.")
         return
     token = pending_of(context).put(
-        Pending("contacts", asker.user_id, {"records": checked.records, "file": path.name})
+        Pending("contacts", asker.user_id, {"records": checked.records, "file": path.name},
+                chat_id=update.effective_chat.id)
     )
     await status.edit_text(replies.contacts_report(path.name, checked, plan),
                            reply_markup=confirm_keyboard(token, "✅ Apply"))
@@ -224,7 +249,7 @@ async def _check_contacts(update: Update, context: Context, asker: Asker, path: 
 async def kb_command(update: Update, context: Context) -> None:
     """/kb (the documents), /kb remove <id> (asks to confirm), /kb history (latest changes)."""
     asker = await editor_or_refuse(update, context)
-    if asker is None:
+    if asker is None or not await in_private_or_decline(update, context):
         return
     message, services = update.effective_message, services_of(context)
     args = context.args or []
@@ -245,7 +270,8 @@ async def kb_command(update: Update, context: Context) -> None:
         if doc is None or doc["status"] != "active" or doc["current_version"] is None:
             await message.reply_text(f"There is no document <code>{escape(args[1])}</code> being served. /kb lists them.")
             return
-        token = pending_of(context).put(Pending("remove", asker.user_id, {"document_id": doc["id"]}))
+        token = pending_of(context).put(Pending("remove", asker.user_id, {"document_id": doc["id"]},
+                                                  chat_id=update.effective_chat.id))
         await message.reply_text(replies.remove_question(doc), reply_markup=confirm_keyboard(token, "🗑 Remove"))
     else:
         await message.reply_text(replies.KB_USAGE)
@@ -255,11 +281,11 @@ async def confirm(update: Update, context: Context) -> None:
     """The Apply / Remove / Cancel buttons."""
     query = update.callback_query
     asker = await editor_or_refuse(update, context)
-    if asker is None:
+    if asker is None or not await in_private_or_decline(update, context):
         return
     _, token, answer = (query.data.split(":") + ["", ""])[:3]
-    pending = pending_of(context).pop(token)
-    if pending is None or pending.user_id != asker.user_id:
+    pending = pending_of(context).pop(token, asker.user_id, update.effective_chat.id)
+    if pending is None:
         await query.answer(replies.EXPIRED, show_alert=True)
         await _close(query, replies.EXPIRED)
         return

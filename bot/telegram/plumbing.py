@@ -21,10 +21,13 @@ from telegram.ext import ContextTypes
 from retrieval.answer import Citation
 
 from .access import GROUP_REFUSAL, REFUSAL, Access, Asker
+from .menus import menus_of
 
 Context = ContextTypes.DEFAULT_TYPE
 
 TYPING_EVERY = 4.5  # seconds; Telegram shows "typing…" for 5
+#: Coordinator and admin commands in a group: one line, nothing from the knowledge base or log.
+PRIVATE_ONLY_COMMAND = "This command works only in a private chat with me: open a chat with {mention} and send it there."
 
 
 def services_of(context: Context):
@@ -88,6 +91,8 @@ async def refuse(update: Update, context: Context) -> None:
             await update.callback_query.answer()
         return
     text = REFUSAL if private else GROUP_REFUSAL
+    if private:  # a former member keeps no coordinator or admin menu
+        await menus_of(context).forget(context.bot, user.id)
     if update.callback_query:
         await update.callback_query.answer(text, show_alert=True)
     elif message is not None:
@@ -102,3 +107,21 @@ async def asker_or_refuse(update: Update, context: Context) -> Asker | None:
     if asker is None:
         await refuse(update, context)
     return asker
+
+
+async def in_private_or_decline(update: Update, context: Context) -> bool:
+    """True in a private chat; in a group, one line pointing to a private chat (and False).
+
+    Knowledge-base and admin commands list documents, audit lines and figures that are
+    for coordinators and admins only, not for whoever else reads a group.
+    """
+    chat = update.effective_chat
+    if chat is not None and chat.type == ChatType.PRIVATE:
+        return True
+    username = context.bot.username
+    text = PRIVATE_ONLY_COMMAND.format(mention=f"@{username}" if username else "me")
+    if update.callback_query:
+        await update.callback_query.answer(text, show_alert=True)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(text, parse_mode=None)
+    return False

@@ -11,7 +11,7 @@ import pytest
 from bot.services import Services
 from bot.settings import load_settings
 from retrieval.qa_eval import evaluate_qa, read_questions
-from tests.conftest import ROOT, SHARED
+from tests.conftest import QA_DEV, ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -24,8 +24,7 @@ def answer(tmp_path_factory):
 
 
 def test_qa_dev_meets_the_targets(answer):
-    path = SHARED / "data" / "qa-dev.jsonl"
-    assert path.exists(), f"{path} is missing: the shared folder must sit beside the checkout"
+    path = QA_DEV
     report = evaluate_qa(read_questions(path), answer)
     assert report["passage"]["hit@5"] >= 0.95, report
     assert report["passage"]["hit@1"] >= 0.80, report

@@ -327,6 +327,10 @@ class FakeBotAPI:
         self.commands[json.dumps(params.get("scope") or {"type": "default"})] = params.get("commands") or []
         return True
 
+    def _api_deleteMyCommands(self, params, files):
+        self.commands.pop(json.dumps(params.get("scope") or {"type": "default"}), None)
+        return True
+
     def _api_getMyCommands(self, params, files):
         return self.commands.get(json.dumps(params.get("scope") or {"type": "default"}), [])
 

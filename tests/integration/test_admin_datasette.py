@@ -22,6 +22,7 @@ pytestmark = pytest.mark.slow
 JITBOT = str(Path(sys.executable).parent / "jitbot")
 PASSWORD = "correct horse battery"
 GAP = "Can the JIT in Peru hear witnesses by video link?"
+HASH = hash_password(PASSWORD)
 
 
 def free_port() -> int:
@@ -38,7 +39,7 @@ def admin_url(tmp_path_factory):
     query_log.record(question="What is a JIT?", answer="A team. [1]", front_end="telegram")
     query_log.db.close()
     port = free_port()
-    env = {**os.environ, "JITBOT_DATA_DIR": str(data_dir), "JITBOT_ADMIN_PASSWORD_HASH": hash_password(PASSWORD)}
+    env = {**os.environ, "JITBOT_DATA_DIR": str(data_dir), "JITBOT_ADMIN_PASSWORD_HASH": HASH}
     process = subprocess.Popen([JITBOT, "admin", "serve", "--port", str(port)], env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{port}"
@@ -83,7 +84,11 @@ def test_the_canned_query_answers_with_the_password(admin_url):
 def test_everything_is_refused_without_the_password(admin_url):
     assert httpx.get(admin_url + "/logs/unanswered.json").status_code == 403
     assert httpx.get(admin_url + "/logs/queries.json").status_code == 403
-    assert httpx.get(admin_url + "/").status_code == 403
+    assert httpx.get(admin_url + "/-/metadata.json").status_code == 403
+    for page in ("/", "/logs", "/logs/queries", "/logs/unanswered"):  # a browser goes to the login page
+        response = httpx.get(admin_url + page)
+        assert response.status_code == 302 and response.headers["location"] == "/-/login", page
+        assert GAP not in response.text
     with logged_in(admin_url, "a wrong guess") as client:
         assert "ds_actor" not in client.cookies
         assert client.get("/logs/unanswered.json").status_code == 403
@@ -96,3 +101,14 @@ def test_the_log_cannot_be_changed_through_datasette(admin_url):
         count = client.get("/logs.json", params={"sql": "SELECT count(*) AS n FROM queries", "_shape": "objects"})
         assert count.json()["rows"] == [{"n": 2}]
         assert client.get("/logs.db").status_code in (403, 404)  # no download of the file
+
+
+def test_only_the_log_is_listed_and_no_page_shows_the_password_hash(admin_url):
+    with logged_in(admin_url, PASSWORD) as client:
+        databases = client.get("/.json").json()
+        assert list(databases) == ["logs"]  # not Datasette's _internal
+        assert client.get("/_internal.json").status_code == 403
+        for page in ("/-/metadata.json", "/-/metadata", "/-/plugins.json", "/-/settings.json", "/-/config",
+                     "/-/versions.json", "/-/actor.json", "/", "/logs"):
+            text = client.get(page).text
+            assert HASH not in text and "pbkdf2_sha256$" not in text, page

@@ -8,7 +8,7 @@ import pytest
 
 from bot.services import Services
 from bot.settings import load_settings
-from tests.conftest import SHARED
+from tests.conftest import QA_DEV
 
 pytestmark = pytest.mark.slow
 
@@ -31,7 +31,7 @@ def test_first_run_loads_the_sample_directory(services):
 
 
 def test_dev_set_contact_questions_find_the_expected_contact(services):
-    items = [json.loads(line) for line in (SHARED / "data" / "qa-dev.jsonl").read_text().splitlines() if line.strip()]
+    items = [json.loads(line) for line in QA_DEV.read_text().splitlines() if line.strip()]
     contact_items = [i for i in items if i["kind"] == "contact"]
     assert contact_items
     for item in contact_items:

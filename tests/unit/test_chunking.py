@@ -56,9 +56,7 @@ def _containing(chunks: list[Chunk], phrase: str) -> list[Chunk]:
 
 
 def _dev_expectations() -> list[tuple[str, str]]:
-    path = SHARED / "data" / "qa-dev.jsonl"
-    if not path.exists():
-        return []
+    path = ROOT / "tests" / "eval" / "qa-dev.jsonl"
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return [(r["id"], e) for r in rows if r.get("kind") in ("passage", "xling") for e in r["expect"]]
 
