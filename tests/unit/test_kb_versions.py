@@ -287,7 +287,7 @@ def test_vectors_written_before_windows_are_checked_and_removed_too(kb, tmp_path
     doc_id = kb.add_file(write(tmp_path, "jit-guide.md", GUIDE_V1)).document_id
     legacy = f"{doc_id}@v1#1"
     kb.dense.delete([legacy])
-    kb.dense.collection.upsert(ids=[legacy], embeddings=kb.dense.embedder.embed(["team leader"]),
+    kb.dense.collection.upsert(ids=[legacy], embeddings=kb.dense.embedder.embed_passages(["team leader"]),
                                metadatas=[{"document_id": doc_id, "version": 1}])
     assert kb.check().is_clean  # the old-style vector counts for its passage
     kb.remove(doc_id)
