@@ -223,6 +223,37 @@ class DenseIndex:
             if progress:
                 progress(len(ids[start:stop]))
 
+    def copy_vectors(self, sources: dict[str, str], metadatas: dict[str, dict]) -> set[str]:
+        """Give each new passage the vectors of an old one with the same text.
+
+        `sources` maps new passage id -> old passage id; returns the new ids that got vectors
+        (an old passage without recorded vectors is left for the caller to embed).
+        """
+        if not sources:
+            return set()
+        by_old: dict[str, list] = {}
+        olds = sorted(set(sources.values()))
+        for start in range(0, len(olds), 500):
+            found = self.collection.get(
+                where={"passage_id": {"$in": olds[start : start + 500]}},
+                include=["embeddings", "metadatas"],
+            )
+            for vid, vector, meta in zip(found["ids"], found["embeddings"], found["metadatas"]):
+                by_old.setdefault(_passage_of(vid, meta), []).append((vid, vector))
+        ids, vectors, metas, done = [], [], [], set()
+        for new, old in sources.items():
+            for vid, vector in by_old.get(old, []):
+                window = vid.split("::", 1)[1] if "::" in vid else "0"
+                ids.append(f"{new}::{window}")
+                vectors.append(vector)
+                metas.append({**metadatas[new], "passage_id": new})
+            if old in by_old:
+                done.add(new)
+        for start in range(0, len(ids), 500):
+            self.collection.upsert(ids=ids[start : start + 500], embeddings=vectors[start : start + 500],
+                                   metadatas=metas[start : start + 500])
+        return done
+
     def delete(self, ids: Sequence[str]) -> None:
         for start in range(0, len(ids), 500):
             batch = list(ids[start : start + 500])
