@@ -175,7 +175,7 @@ def prompts_for(name: str, declared: dict[str, str]) -> tuple[str, str]:
         return query or "", passage or ""
     base = name.rstrip("/").rsplit("/", 1)[-1].lower()
     for family, prompts in KNOWN_PROMPTS.items():
-        if base.startswith(family) or f"-{family}-" in base or base.startswith(f"multilingual-{family}"):
+        if base.startswith((family, f"multilingual-{family}")) or f"-{family}-" in base:
             return prompts
     return "", ""
 

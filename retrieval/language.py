@@ -9,10 +9,9 @@ from __future__ import annotations
 import re
 
 ENGLISH = frozenset(
-    "the of and to in is are what which who how why when where does do can should for on "
-    "with by be a an it this that there their from was were has have not or as at".split()
+    ["the", "of", "and", "to", "in", "is", "are", "what", "which", "who", "how", "why", "when", "where", "does", "do", "can", "should", "for", "on", "with", "by", "be", "a", "an", "it", "this", "that", "there", "their", "from", "was", "were", "has", "have", "not", "or", "as", "at"]
 )
-OTHER = frozenset(
+OTHER = _words(
     # es
     "el la los las de del que qué en y es son por para una un se cómo cuál cuáles quién "
     "dónde cuándo con al sus las lo "
@@ -21,7 +20,7 @@ OTHER = frozenset(
     "pourquoi avec au aux ce cette peut doit "
     # pt
     "o os as do da dos das não são uma um para com como qual quais quem onde quando "
-    "pelo pela nas nos ao".split()
+    "pelo pela nas nos ao"
 )
 
 

@@ -34,7 +34,7 @@ def _heavy_modules_imported_by(*args: str, data_dir) -> list[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "JITBOT_DATA_DIR": str(data_dir)}
     env.pop("JITBOT_EMBEDDING_MODEL", None)
     done = subprocess.run([sys.executable, "-c", PROBE, *args], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 0, done.stderr
     line = next(l for l in done.stderr.splitlines() if l.startswith("HEAVY="))
     return json.loads(line.removeprefix("HEAVY="))

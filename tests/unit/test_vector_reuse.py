@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 
 from tests.fakes import HashingEmbedder
-from tests.unit.test_kb_versions import ANA, GUIDE_V1, GUIDE_V2, PERIOD, open_kb, quoted, write
+from tests.unit.test_kb_versions import (
+    ANA,
+    GUIDE_V1,
+    GUIDE_V2,
+    PERIOD,
+    open_kb,
+    quoted,
+    write,
+)
 
 
 class RecordingEmbedder(HashingEmbedder):
