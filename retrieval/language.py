@@ -8,8 +8,14 @@ from __future__ import annotations
 
 import re
 
-ENGLISH = frozenset(
-    ["the", "of", "and", "to", "in", "is", "are", "what", "which", "who", "how", "why", "when", "where", "does", "do", "can", "should", "for", "on", "with", "by", "be", "a", "an", "it", "this", "that", "there", "their", "from", "was", "were", "has", "have", "not", "or", "as", "at"]
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+ENGLISH = _words(
+    "the of and to in is are what which who how why when where does do can should for on "
+    "with by be a an it this that there their from was were has have not or as at"
 )
 OTHER = _words(
     # es
