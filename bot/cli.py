@@ -8,12 +8,12 @@ from pathlib import Path
 
 import click
 
-from .cli_support import pass_services, stderr_line
+from .cli_support import JitbotGroup, pass_services, stderr_line
 from .services import Services
 from .settings import load_settings
 
 
-@click.group()
+@click.group(cls=JitbotGroup)
 @click.version_option(package_name="jitbot")
 @click.option(
     "--data-dir",

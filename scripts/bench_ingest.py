@@ -113,7 +113,7 @@ def main() -> None:
         pdf = folder / "compendium.pdf"
         pdf.write_bytes(make_pdf(book_pages(args.pages), title="Compendium of practice on joint investigations"))
         services = Services(Settings(data_dir=folder / "data"))
-        _, model_s = timed(services.embedder.embed, ["warm up"])
+        _, model_s = timed(services.embedder.embed_queries, ["warm up"])
         loaded, parse_s = timed(load_document, pdf)
         chunks, chunk_s = timed(chunk_text, loaded.text)
         kb = services.knowledge_base

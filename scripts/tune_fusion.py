@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.settings import load_settings
 from retrieval.beir import BeirIndex, load_beir, run_queries, score_runs
-from retrieval.embeddings import SentenceTransformerEmbedder
+from retrieval.embeddings import make_embedder
 from retrieval.search import FusionConfig
 
 
@@ -25,10 +25,19 @@ class MemoEmbedder:
     def __init__(self, inner):
         self.inner, self.name, self.memo = inner, inner.name, {}
 
-    def embed(self, texts, *, show_progress=False):
+        self.backend = inner.backend
+
+    @property
+    def dimension(self):
+        return self.inner.dimension
+
+    def embed_passages(self, texts, *, show_progress=False):
+        return self.inner.embed_passages(texts, show_progress=show_progress)
+
+    def embed_queries(self, texts):
         if len(texts) == 1 and texts[0] in self.memo:
             return self.memo[texts[0]][None, :]
-        vectors = self.inner.embed(texts)
+        vectors = self.inner.embed_queries(texts)
         if len(texts) == 1:
             self.memo[texts[0]] = vectors[0]
         return vectors
@@ -42,7 +51,7 @@ def main() -> None:
     if args.split == "test":
         sys.exit("tune on train; test is for reporting")
     settings = load_settings()
-    embedder = MemoEmbedder(SentenceTransformerEmbedder(settings.embedding_model))
+    embedder = MemoEmbedder(make_embedder(settings.embedding_model))
     data = load_beir(args.directory, args.split)
     index = BeirIndex(data, embedder)
     rows = []

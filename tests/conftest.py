@@ -18,12 +18,12 @@ QA_DEV = ROOT / "tests" / "eval" / "qa-dev.jsonl"  # the project's copy of the d
 
 @pytest.fixture(scope="session")
 def real_embedder():
-    """The bundled all-MiniLM-L6-v2, loaded once per test session."""
+    """The default embedding model (bundled multilingual-e5-small), loaded once per session."""
     from bot.settings import DEFAULT_EMBEDDING_MODEL
-    from retrieval.embeddings import SentenceTransformerEmbedder
+    from retrieval.embeddings import make_embedder
 
-    embedder = SentenceTransformerEmbedder(DEFAULT_EMBEDDING_MODEL)
-    embedder.embed(["warm up"])
+    embedder = make_embedder(DEFAULT_EMBEDDING_MODEL)
+    embedder.embed_queries(["warm up"])
     return embedder
 
 

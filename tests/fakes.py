@@ -16,12 +16,16 @@ class HashingEmbedder:
     """
 
     name = "fake-hashing"
+    backend = "fake"
 
     def __init__(self, dimension: int = 512):
         self.dimension = dimension
         self.calls = 0
 
-    def embed(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self.embed_passages(texts)
+
+    def embed_passages(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
         self.calls += 1
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for row, text in enumerate(texts):

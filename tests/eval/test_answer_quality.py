@@ -40,3 +40,12 @@ def test_held_out_questions_do_not_regress(answer):
     assert report["passage"]["hit@1"] >= 0.75, report
     assert report["out_of_scope"]["abstained"] == 1.0, report
     assert report["false_abstentions"] == 0, report
+
+
+def test_cross_lingual_questions_find_english_passages(answer):
+    """Spanish, French and Portuguese questions about the English sample documents."""
+    report = evaluate_qa(read_questions(ROOT / "tests" / "eval" / "qa-xling.jsonl"), answer)
+    assert report["xling"]["n"] >= 40, report
+    assert report["xling"]["hit@5"] >= 0.9, report
+    assert report["xling"]["hit@1"] >= 0.6, report
+    assert report["false_abstentions"] == 0, report

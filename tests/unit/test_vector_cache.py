@@ -9,7 +9,7 @@ def test_cached_vectors_equal_fresh_ones_and_are_not_recomputed():
     cache = VectorCache(embedder)
     texts = ["joint investigation teams", "victims of trafficking", "joint investigation teams"]
     first = cache.embed(texts)
-    assert np.allclose(first, embedder.embed(texts))
+    assert np.allclose(first, embedder.embed_passages(texts))
     calls = embedder.calls
     again = cache.embed(["victims of trafficking", "joint investigation teams"])
     assert embedder.calls == calls  # nothing new was embedded
