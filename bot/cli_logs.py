@@ -86,6 +86,8 @@ def logs_list(services: Services, since, abstained, feedback, search, limit, as_
 @pass_services
 def logs_export(services: Services, fmt: str, since, output) -> None:
     """Export every logged question, oldest first, with citations and feedback counts."""
+    from knowledge.spreadsheet_cells import neutralised
+
     from .log_reports import export_rows
 
     count = 0
@@ -95,7 +97,9 @@ def logs_export(services: Services, fmt: str, since, output) -> None:
     for row in export_rows(services.query_log, since=_since(services, since)):
         count += 1
         if writer:
-            writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for k, v in row.items()})
+            writer.writerow(
+                {k: neutralised(json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v) for k, v in row.items()}
+            )
         else:
             output.write(json.dumps(row, ensure_ascii=False) + "\n")
     if output is not sys.stdout:

@@ -100,13 +100,16 @@ class Services:
     @cached_property
     def knowledge_base(self):
         from knowledge.ingest import KnowledgeBase
+        from knowledge.limits import FileLimits
         from knowledge.write_lock import WriteLock
 
         self.mark_initialised()
         # One writer at a time, whether the bot (a worker thread) or `jitbot kb` (a process).
         return KnowledgeBase(self.catalogue, self.dense_index, self.lexical_index,
                              lock=WriteLock(self.data_dir / "kb.lock"),
-                             before_write=self.external_changes.check)
+                             before_write=self.external_changes.check,
+                             limits=FileLimits(self.settings.max_unpacked_mb, self.settings.max_zip_entries,
+                                               self.settings.max_compression_ratio, self.settings.max_passages))
 
     def answer_config(self, **overrides):
         from retrieval.answer import AnswerConfig

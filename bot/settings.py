@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     )
     answer_sentences: int = Field(3, ge=1, le=8, description="sentences in an extractive answer")
     max_question_chars: int = Field(1000, ge=50, description="longer questions are refused")
+    max_unpacked_mb: float = Field(50.0, gt=0, description="a .docx/.xlsx that unpacks to more is refused")
+    max_zip_entries: int = Field(2000, ge=10, description="a .docx/.xlsx with more parts is refused")
+    max_compression_ratio: float = Field(100.0, ge=10, description="a .docx/.xlsx that expands more is refused")
+    max_passages: int = Field(20000, ge=100, description="a document with more passages is refused")
 
     # --- directory of contact points (knowledge/contacts.py) --------------------------
     contacts_stale_months: int = Field(

@@ -19,6 +19,7 @@ import pycountry
 
 from .contacts import FIELDS, REQUIRED
 from .countries import country_name, is_country_code, resolve_country
+from .spreadsheet_cells import neutralised, restored, write_text_as_text
 
 #: Other spellings of our column names seen in network exports ("updated" is last verified).
 HEADER_ALIASES = {
@@ -101,23 +102,42 @@ def _read_csv(path: Path) -> list[list[str]]:
         ) from None
     first = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    return [[restored(cell) for cell in row] for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
 
 
 def _read_xlsx(path: Path) -> list[list[str]]:
     import zipfile
 
     from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
 
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        workbook = load_workbook(path, read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
         raise ContactFileError(f"{path.name}: not a readable .xlsx workbook") from None
     try:
         sheet = workbook.worksheets[0]
-        return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        table = []
+        for row_number, row in enumerate(sheet.iter_rows(), start=1):
+            cells = []
+            for column_number, cell in enumerate(row, start=1):
+                if getattr(cell, "data_type", None) == "f":
+                    # a formula's cached value is not data we can trust (or may be empty)
+                    raise ContactFileError(
+                        f"{path.name}: row {row_number}, column {get_column_letter(column_number)}"
+                        f"{_header_name(table, column_number)}: holds a formula; type the value instead"
+                    )
+                cells.append(_cell_text(cell.value))
+            table.append(cells)
+        return table
     finally:
         workbook.close()
+
+
+def _header_name(table: list[list[str]], column_number: int) -> str:
+    if table and column_number <= len(table[0]) and table[0][column_number - 1]:
+        return f" ({table[0][column_number - 1]})"
+    return ""
 
 
 def _cell_text(value: object) -> str:
@@ -129,7 +149,7 @@ def _cell_text(value: object) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    return restored(str(value))
 
 
 # --- checking ---------------------------------------------------------------------------
@@ -257,7 +277,7 @@ def write_csv(rows: Iterable[dict], stream: TextIO) -> None:
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(FIELDS)
     for row in rows:
-        writer.writerow([row.get(name, "") for name in FIELDS])
+        writer.writerow([neutralised(row.get(name, "")) for name in FIELDS])
 
 
 def write_xlsx(rows: Iterable[dict], path: Path) -> None:
@@ -275,5 +295,6 @@ def write_xlsx(rows: Iterable[dict], path: Path) -> None:
         sheet.append(values)
         if values[index]:
             sheet.cell(row=sheet.max_row, column=index + 1).number_format = "yyyy-mm-dd"
+        write_text_as_text(sheet[sheet.max_row])
     sheet.freeze_panes = "A2"
     workbook.save(path)

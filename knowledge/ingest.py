@@ -21,6 +21,7 @@ from . import consistency
 from .audit import SYSTEM, Actor, Change
 from .catalogue import Catalogue, NewPassage, PassageRecord
 from .chunking import chunk_text
+from .limits import FileLimits, check_before_loading, check_passages
 from .loaders import SUPPORTED_SUFFIXES, LoadError, load_document
 from .write_lock import WriteLock
 
@@ -109,7 +110,7 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 class KnowledgeBase:
     def __init__(
         self, catalogue: Catalogue, dense: VectorIndex, lexical: TextIndex, lock: WriteLock | None = None,
-        before_write: Callable[[], object] | None = None,
+        before_write: Callable[[], object] | None = None, limits: FileLimits | None = None,
     ):
         self.catalogue = catalogue
         self.dense = dense
@@ -117,6 +118,7 @@ class KnowledgeBase:
         self.lock = lock or WriteLock()
         #: run with the lock held, before anything is read or written (freshness.ExternalChanges)
         self.before_write = before_write
+        self.limits = limits or FileLimits()
 
     @contextlib.contextmanager
     def _writing(self, on_wait=None):
@@ -149,8 +151,10 @@ class KnowledgeBase:
             if unchanged := self._unchanged(path, digest, document_id):
                 return unchanged
             progress.stage("reading")  # parsing needs no lock: another writer may be busy
+            check_before_loading(path, self.limits)
             loaded = load_document(path)
             chunks = chunk_text(loaded.text)
+            check_passages(path, len(chunks), self.limits)
             if not chunks:
                 raise LoadError(path, "no text found")
         except LoadError as error:

