@@ -21,7 +21,7 @@ from . import consistency
 from .audit import SYSTEM, Actor, Change
 from .catalogue import Catalogue, NewPassage, PassageRecord
 from .chunking import chunk_text
-from .loaders import SUPPORTED_SUFFIXES, LoadError, load_document
+from .loaders import LoadError, load_document, supported_suffixes
 from .write_lock import WriteLock
 
 
@@ -99,7 +99,7 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             out.extend(
-                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+                sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in supported_suffixes())
             )
         else:
             out.append(path)
