@@ -184,6 +184,8 @@ class _LegalBuilder:
         if not text or title_text(block.text).casefold() == self.title:
             return  # the title line (also repeated as a running title) is no heading
         head = unit_heading(text)
+        if not self.passages and head is None and not self.stack:
+            return  # the lines of the title block (a PDF sets a long title on several lines)
         if head is None and self.fresh_head and self.stack:
             # "Article 9" then "Joint investigations": the article's own title.
             self.stack[-1].text = f"{self.stack[-1].text} – {text}"

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from .document_model import page_marker
 from .markdown_blocks import ends_sentence, glue
 
-_STRUCTURAL = re.compile(r"^(?:\d{1,3}\.\s+\S|\([a-z]{1,2}\)\s|\([ivxlc]{1,6}\)\s|[-•▪●◦–]\s)")
+_STRUCTURAL = re.compile(r"^(?:\d{1,3}\.\s+\S|\(\d{1,3}\)\s|\([a-z]{1,2}\)\s|\([ivxlc]{1,6}\)\s|[-•▪●◦–]\s)")
 _NEW_PARAGRAPH = re.compile(r"^\d{1,3}\.\s+[A-Z“\"(]")
+_DOTTED = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s+[A-Z]")  # "2.3 Indicators in financial data"
 _CHAPTER = re.compile(r"^(?:[IVXLC]+|[A-Z])\.\s+\S")
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$", re.IGNORECASE)
 _FOOTNOTE_LINE = re.compile(r"^(\d{1,3}|\*{1,3})\s+([A-Z*“\"(].*)$")
@@ -152,7 +153,8 @@ class _Reflow:
         Inside a paragraph only the last line is short, so a short line that starts and ends
         without punctuation, right after a sentence end, stands on its own.
         """
-        if _punctuated(line) or line.endswith(",") or not (line[:1].isupper() or _CHAPTER.match(line)):
+        numbered = bool(_DOTTED.match(line))
+        if _punctuated(line) or line.endswith(",") or not (line[:1].isupper() or _CHAPTER.match(line) or numbered):
             return False
         if not (_CHAPTER.match(line) or len(line) < self.width * _SHORT_LINE):
             return False
