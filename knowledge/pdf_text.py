@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .document_model import page_marker
+from .legal_units import unit_heading
 from .markdown_blocks import ends_sentence, glue
 
 _STRUCTURAL = re.compile(r"^(?:\d{1,3}\.\s+\S|\(\d{1,3}\)\s|\([a-z]{1,2}\)\s|\([ivxlc]{1,6}\)\s|[-•▪●◦–]\s)")
@@ -154,6 +155,9 @@ class _Reflow:
         without punctuation, right after a sentence end, stands on its own.
         """
         numbered = bool(_DOTTED.match(line))
+        head = unit_heading(line)
+        if head is not None and head.kind != "numbered" and len(line) <= 120:
+            return True  # "Article 9 – ...", "Annex II – ...", "Section 4": a unit starts
         if _punctuated(line) or line.endswith(",") or not (line[:1].isupper() or _CHAPTER.match(line) or numbered):
             return False
         if not (_CHAPTER.match(line) or len(line) < self.width * _SHORT_LINE):
