@@ -89,6 +89,13 @@ class RemoveResult:
     passages: int = 0
 
 
+ORIGINALS = "originals"  # folder of the data directory holding every version's original file
+
+
+def new_passages(chunks) -> list[NewPassage]:
+    return [NewPassage(c.ordinal, c.kind, c.locator, c.section, c.text, c.page, c.unit) for c in chunks]
+
+
 def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -118,6 +125,22 @@ class KnowledgeBase:
         #: run with the lock held, before anything is read or written (freshness.ExternalChanges)
         self.before_write = before_write
 
+    @property
+    def data_dir(self) -> Path:
+        return self.catalogue.path.parent
+
+    def keep_original(self, suffix: str, digest: str, data: bytes) -> str:
+        """Store the file as added (once per content) so the document can be re-processed
+        later without the coordinator's copy; returns its path relative to the data directory."""
+        relative = Path(ORIGINALS) / f"{digest}{suffix.lower()}"
+        target = self.data_dir / relative
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(target.name + ".partial")
+            partial.write_bytes(data)
+            partial.replace(target)  # never a half-written original under its final name
+        return relative.as_posix()
+
     @contextlib.contextmanager
     def _writing(self, on_wait=None):
         with self.lock.hold(on_wait=on_wait):
@@ -143,7 +166,8 @@ class KnowledgeBase:
         try:
             if not path.is_file():
                 raise LoadError(path, "no such file")
-            digest = content_hash(path.read_bytes())
+            data = path.read_bytes()
+            digest = content_hash(data)
             if document_id and self.catalogue.document(document_id) is None:
                 return AddResult(path, "failed", reason=f"no document with id {document_id}")
             if unchanged := self._unchanged(path, digest, document_id):
@@ -177,8 +201,9 @@ class KnowledgeBase:
                 fmt=loaded.format,
                 content_hash=digest,
                 pages=loaded.pages,
-                passages=[NewPassage(c.ordinal, c.kind, c.locator, c.section, c.text) for c in chunks],
+                passages=new_passages(chunks),
                 metadata=metadata,
+                original=self.keep_original(path.suffix, digest, data),
             )
             try:
                 progress.stage("indexing", len(records))
