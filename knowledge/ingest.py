@@ -22,6 +22,7 @@ from .audit import SYSTEM, Actor, Change
 from .catalogue import Catalogue, NewPassage, PassageRecord
 from .chunking import chunk_text
 from .loaders import LoadError, load_document, supported_suffixes
+from .outline import summary
 from .write_lock import WriteLock
 
 
@@ -69,6 +70,7 @@ class AddResult:
     reason: str = ""
     previous_version: int | None = None  # the version this one replaced
     pages: int | None = None
+    structure: str = ""  # what was recognised: "8 articles, 1 annex, 33 passages, 4 pages"
 
     def line(self) -> str:
         if self.status == "failed":
@@ -225,7 +227,7 @@ class KnowledgeBase:
                 self._rebuild_lexical()
         return AddResult(
             path, "updated" if existing else "added", doc_id, version, final_title, len(records),
-            previous_version=previous, pages=loaded.pages,
+            previous_version=previous, pages=loaded.pages, structure=summary(chunks, loaded.pages),
         )
 
     def _unchanged(self, path: Path, digest: str, document_id: str | None) -> AddResult | None:
