@@ -99,6 +99,8 @@ def is_legal(blocks: list[Block]) -> bool:
 
 
 def chunk_legal(blocks: list[Block], title: str, *, max_chars: int = 1200) -> list[Chunk]:
+    if unit_heading(title) is not None:
+        title = ""  # the first heading was taken for the title (a PDF lost the real one): it is a unit
     builder = _LegalBuilder(title, blocks)
     for block in blocks:
         builder.feed(block)
