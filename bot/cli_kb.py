@@ -178,9 +178,10 @@ def kb_list(services: Services, include_removed: bool, as_json: bool) -> None:
 @click.argument("document_id")
 @click.option("--version", "version", type=int, help="Show this version's passages (default: the current one).")
 @click.option("--full", is_flag=True, help="Print passages in full.")
+@click.option("--outline", is_flag=True, help="Print the recognised structure: headings and passage locators.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_services
-def kb_show(services: Services, document_id: str, version: int | None, full: bool, as_json: bool) -> None:
+def kb_show(services: Services, document_id: str, version: int | None, full: bool, outline: bool, as_json: bool) -> None:
     """A document's metadata, versions and passages."""
     from dataclasses import asdict
 
@@ -193,6 +194,15 @@ def kb_show(services: Services, document_id: str, version: int | None, full: boo
     if version not in {v["version"] for v in versions}:
         raise click.ClickException(f"{document_id} has no version {version}")
     passages = catalogue.passages_of(document_id, version)
+    if outline and not as_json:
+        from knowledge.outline import outline as outline_lines
+        from knowledge.outline import summary
+
+        pages = next((v["pages"] for v in versions if v["version"] == version), None)
+        click.echo(f"{doc['id']} v{version}  «{doc['title']}»: {summary(passages, pages)}")
+        for line in outline_lines(passages):
+            click.echo(line)
+        return
     if as_json:
         click.echo(json.dumps({"document": doc, "versions": versions, "version": version,
                                "passages": [asdict(p) for p in passages]}, ensure_ascii=False, indent=2))
@@ -212,6 +222,55 @@ def kb_show(services: Services, document_id: str, version: int | None, full: boo
         text = p.text if full else (p.text[:100] + "…" if len(p.text) > 100 else p.text)
         section = f" [{p.section[:40]}]" if p.section else ""
         click.echo(f"  {p.locator}{section}: {' '.join(text.split())}")
+
+
+@kb_group.command("reindex")
+@click.argument("document_ids", nargs=-1)
+@click.option("--embeddings", "embeddings_only", is_flag=True,
+              help="Only re-embed every passage with JITBOT_EMBEDDING_MODEL (no re-chunking).")
+@as_option
+@pass_services
+def kb_reindex(services: Services, document_ids: tuple[str, ...], embeddings_only: bool,
+               as_name: str | None) -> None:
+    """Re-chunk and re-index documents from their stored originals (default: all).
+
+    Each document's new passages are indexed whole before they are served: until then the
+    previous version answers. After a change of JITBOT_EMBEDDING_MODEL (or with
+    --embeddings) every passage is re-embedded first, into a new index that replaces the
+    old one only when it is complete.
+    """
+    if embeddings_only or _index_model_differs(services):
+        _reembed_everything(services, as_name)
+        if embeddings_only:
+            return
+        services = Services(services.settings)  # reopen the index just switched to
+    from knowledge.audit import Actor
+    from knowledge.reindex import reindex
+
+    from .progress import indexing_progress
+
+    kb = services.knowledge_base
+    bars_made: list[BarProgress] = []
+    try:
+        with indexing_progress() as bars:
+
+            def progress_for(document_id: str) -> BarProgress:
+                for old in bars_made:
+                    old.done()
+                bars_made.append(BarProgress(bars, document_id))
+                return bars_made[-1]
+
+            results = reindex(kb, document_ids or None, progress_for=progress_for,
+                              actor=Actor.command_line(as_name))
+    except KeyboardInterrupt:
+        stderr_line(INTERRUPTED)
+        sys.exit(130)
+    for result in results:
+        (click.echo if result.status == "reindexed" else stderr_line)(result.line())
+    done = sum(r.status == "reindexed" for r in results)
+    stderr_line(f"{done} reindexed, {len(results) - done} not")
+    if done < len(results):
+        sys.exit(1)
 
 
 @kb_group.command("history")
@@ -265,10 +324,20 @@ def kb_check(services: Services, repair: bool, as_name: str | None) -> None:
     click.echo(f"OK: the catalogue and both indexes agree now ({again.served} passages served).")
 
 
-@kb_group.command("reindex")
-@as_option
-@pass_services
-def kb_reindex(services: Services, as_name: str | None) -> None:
+def _index_model_differs(services: Services) -> bool:
+    """True when the vectors on disk were written by another model than JITBOT_EMBEDDING_MODEL."""
+    from retrieval.dense_index import DenseIndex
+
+    dense = DenseIndex(services.embedder, path=services.data_dir / "chroma",
+                       url=services.settings.chroma_url, check_model=False)
+    recorded = dense.recorded_model()
+    return recorded is not None and (
+        (recorded["embedding_model"], recorded["embedding_backend"])
+        != (services.embedder.name, services.embedder.backend)
+    )
+
+
+def _reembed_everything(services: Services, as_name: str | None) -> None:
     """Re-embed every passage with JITBOT_EMBEDDING_MODEL (after changing the model).
 
     The current index keeps answering until the new one is complete.

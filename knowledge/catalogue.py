@@ -33,6 +33,8 @@ class PassageRecord:
     section: str
     text: str
     title: str
+    page: str = ""  # printed page label where the passage starts (PDFs)
+    unit: str = ""  # the article, section or numbered paragraph it belongs to
 
     @property
     def index_text(self) -> str:
@@ -47,6 +49,8 @@ class NewPassage:
     locator: str
     section: str
     text: str
+    page: str = ""
+    unit: str = ""
 
 
 def utcnow() -> str:
@@ -159,6 +163,11 @@ class Catalogue:
         return [_record(row) for row in self.db.query(sql, [document_id, version])]
 
     @locked
+    def version(self, document_id: str, version: int) -> dict | None:
+        rows = list(self.db["versions"].rows_where("document_id = ? and version = ?", [document_id, version]))
+        return rows[0] if rows else None
+
+    @locked
     def unfinished_versions(self) -> list[dict]:
         """Versions still marked 'indexing': in progress, or left behind by a crash."""
         return list(self.db["versions"].rows_where("status = 'indexing'", order_by="created_at"))
@@ -212,6 +221,7 @@ class Catalogue:
         pages: int | None,
         passages: Iterable[NewPassage],
         metadata: dict | None = None,
+        original: str | None = None,
     ) -> tuple[str, int, list[PassageRecord]]:
         """Record a new version (status 'indexing') and its passages; not yet served."""
         now = utcnow()
@@ -248,6 +258,7 @@ class Catalogue:
                     "passage_count": len(passages),
                     "status": "indexing",
                     "created_at": now,
+                    "original": original,
                 }
             )
             rows = [
@@ -260,6 +271,8 @@ class Catalogue:
                     "locator": p.locator,
                     "section": p.section,
                     "text": p.text,
+                    "page": p.page,
+                    "unit": p.unit,
                 }
                 for p in passages
             ]
@@ -341,4 +354,6 @@ def _record(row: dict) -> PassageRecord:
         section=row["section"] or "",
         text=row["text"],
         title=row["title"],
+        page=row.get("page") or "",
+        unit=row.get("unit") or "",
     )

@@ -80,3 +80,11 @@ def add_audit_trail(db: sqlite_utils.Database) -> None:
         pk="id",
     )
     db["audit"].create_index(["document_id"])
+
+
+@migrations()
+def add_pages_units_and_originals(db: sqlite_utils.Database) -> None:
+    """Where each passage is (printed page, citable unit) and each version's original file."""
+    db["passages"].add_column("page", str)  # printed page label where the passage starts ("" if none)
+    db["passages"].add_column("unit", str)  # the article/section/paragraph it belongs to ("art. 9")
+    db["versions"].add_column("original", str)  # path of the stored original, relative to the data dir

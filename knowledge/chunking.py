@@ -18,6 +18,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from .document_model import SECTION_SEPARATOR, Chunk, with_page
+from .legal_units import chunk_legal, is_legal
+
 from .markdown_blocks import (
     Block,
     clean_inline,
@@ -41,18 +44,6 @@ from .structure import (
 __all__ = ["SECTION_SEPARATOR", "Chunk", "chunk_text", "guess_title"]
 
 
-@dataclass(frozen=True)
-class Chunk:
-    """One citable passage."""
-
-    ordinal: int  # 0-based order in the document
-    kind: str  # "paragraph" | "item" | "footnote" | "text"
-    locator: str  # "para. 20", "para. 2 (a) (ii)", "footnote 13", "paragraph 4"
-    section: str  # heading path joined with " › " ("" if none)
-    text: str  # plain display text
-
-
-SECTION_SEPARATOR = " › "
 
 
 @dataclass
@@ -63,6 +54,7 @@ class _Entry:
     section: str
     marker: str = ""
     count: int = 0  # counted paragraph number (documents without numbered paragraphs)
+    page: str = ""
 
 
 @dataclass
@@ -85,6 +77,8 @@ def chunk_text(text: str, *, max_chars: int = 1200) -> list[Chunk]:
     """Split markdown-like text into citable chunks (see the module docstring)."""
     blocks = parse_blocks(text)
     title = guess_title(text, blocks)
+    if is_legal(blocks):  # articles, sections, §, numbered headings: cited by those units
+        return chunk_legal(blocks, title, max_chars=max_chars)
     paragraphs = paragraph_positions(blocks)
     mark_numbered_footnotes(blocks, paragraphs)
     if not paragraphs:
@@ -112,16 +106,19 @@ class _Builder:
         self.gap = False  # a footnote or rule came after `last` (a page break)
         self.count = 0
         self.para = 0
+        self.page = ""
 
     @property
     def section(self) -> str:
         return SECTION_SEPARATOR.join(h.text for h in self.stack)
 
     def feed(self, block: Block) -> None:
-        if block.kind == "heading":
+        if block.kind == "page":
+            self.page = block.marker
+        elif block.kind == "heading":
             self._heading(block)
         elif block.kind == "footnote":
-            self.footnotes.append((block.pos, block.marker, self.section, block.text))
+            self.footnotes.append((block.pos, block.marker, self.section, block.text, self.page))
             self.gap = True
         elif block.kind == "rule":
             self.gap = True
@@ -180,7 +177,7 @@ class _Builder:
         if not self.numbered:
             self.count += 1
             count = self.count
-        return _Entry(kind, text, pos, self.section, marker, count)
+        return _Entry(kind, text, pos, self.section, marker, count, self.page)
 
     def _new_unit(self, entry: _Entry) -> _Unit:
         if self.numbered:
@@ -208,15 +205,25 @@ class _Builder:
         return size <= self.max_chars
 
     def chunks(self, max_chars: int) -> list[Chunk]:
-        staged: list[tuple[int, str, str, str, str]] = []  # pos, kind, locator, section, text
+        staged: list[tuple] = []  # pos, kind, locator, section, text, page
         for unit in self.units:
-            staged.extend(_unit_chunks(unit, max_chars))
-        for pos, marker, section, text in self.footnotes:
-            staged.append((pos, "footnote", f"footnote {marker}", section, clean_inline(text)))
+            page = unit.entries[0].page
+            staged.extend((*s, page) for s in _unit_chunks(unit, max_chars))
+        for pos, marker, section, text, page in self.footnotes:
+            staged.append((pos, "footnote", f"footnote {marker}", section, clean_inline(text), page))
         staged = [s for s in staged if s[4]]
         # Stable sort: parts of one paragraph share a position and keep their order.
         staged.sort(key=lambda s: s[0])
-        return [Chunk(i, kind, loc, sec, text) for i, (_, kind, loc, sec, text) in enumerate(staged)]
+        return [
+            Chunk(i, kind, with_page(loc, page), sec, text, page, _unit_of(loc))
+            for i, (_, kind, loc, sec, text, page) in enumerate(staged)
+        ]
+
+
+def _unit_of(locator: str) -> str:
+    """"para. 2 (c)" -> "para. 2": the numbered paragraph (or footnote) a passage belongs to."""
+    head = locator.split(",")[0]
+    return head.split(" (")[0]
 
 
 def _short_entry(unit: _Unit, block: Block) -> bool:

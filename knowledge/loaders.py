@@ -1,7 +1,10 @@
 """Loading documents (txt, md, pdf, docx, html) as markdown-like text for the chunker.
 
-Every loader returns blocks separated by blank lines, "#" headings and "<sup>n</sup>"
-footnote marks where the format has them, so `knowledge.chunking` handles all formats alike.
+One registry (`LOADERS`, by file suffix) is the single list of supported formats: a new
+format is one `@loader(...)` function. Every loader returns blocks separated by blank lines,
+"#" headings, list labels ("1.", "(a)", "(i)", "- "), "<sup>n</sup>" footnote marks and, for
+PDFs, a page marker where each printed page begins (its page label where the PDF has labels),
+so `knowledge.chunking` handles all formats alike.
 Anything that cannot be loaded raises `LoadError`, whose message names the file and says why
 in one line (it is shown to the person adding documents).
 """
@@ -11,14 +14,14 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .chunking import guess_title
+from .docx_numbering import DocxNumbering
 from .pdf_text import pages_to_markdown
 
-SUPPORTED_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".markdown", ".pdf", ".docx", ".html", ".htm"})
-_FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html"}
 NO_TEXT_PDF = "no text found; this file needs OCR first"
 
 
@@ -42,6 +45,30 @@ class LoadedDocument:
     pages: int | None  # PDF page count, else None
 
 
+@dataclass(frozen=True)
+class Loader:
+    format: str  # "pdf", "md"... as stored in the catalogue
+    load: Callable[[Path, bytes], LoadedDocument]
+
+
+LOADERS: dict[str, Loader] = {}  # by lower-case suffix (".pdf")
+
+
+def loader(fmt: str, *suffixes: str):
+    """Register a function (path, bytes) -> LoadedDocument for these file suffixes."""
+
+    def register(function: Callable[[Path, bytes], LoadedDocument]):
+        for suffix in suffixes:
+            LOADERS[suffix] = Loader(fmt, function)
+        return function
+
+    return register
+
+
+def supported_suffixes() -> frozenset[str]:
+    return frozenset(LOADERS)
+
+
 def load_document(path: Path) -> LoadedDocument:
     """Load one file as markdown-like text; raises LoadError if it cannot be used."""
     path = Path(path)
@@ -50,8 +77,8 @@ def load_document(path: Path) -> LoadedDocument:
         raise LoadError(path, "no such file")
     if not path.is_file():
         raise LoadError(path, "not a file")
-    if suffix not in SUPPORTED_SUFFIXES:
-        supported = ", ".join(sorted({s.lstrip(".") for s in SUPPORTED_SUFFIXES}))
+    if suffix not in LOADERS:
+        supported = ", ".join(sorted({s.lstrip(".") for s in LOADERS}))
         raise LoadError(path, f"unsupported file type '{suffix or path.name}' (supported: {supported})")
     try:
         data = path.read_bytes()
@@ -59,19 +86,23 @@ def load_document(path: Path) -> LoadedDocument:
         raise LoadError(path, f"cannot read file: {error.strerror or error}") from error
     if not data.strip():
         raise LoadError(path, "empty file")
-    fmt = _FORMATS[suffix]
-    if fmt == "pdf":
-        doc = _load_pdf(path, data)
-    elif fmt == "docx":
-        doc = _load_docx(path)
-    elif fmt == "html":
-        doc = _load_html(path, data)
-    else:
-        text = _normalise(_decode_text(path, data))
-        doc = LoadedDocument(guess_title(text), text, fmt, None)
+    entry = LOADERS[suffix]
+    doc = entry.load(path, data)
     if not doc.text.strip():
-        raise LoadError(path, NO_TEXT_PDF if fmt == "pdf" else "no text found")
+        raise LoadError(path, NO_TEXT_PDF if entry.format == "pdf" else "no text found")
     return doc
+
+
+@loader("txt", ".txt")
+def _load_txt(path: Path, data: bytes) -> LoadedDocument:
+    text = _normalise(_decode_text(path, data))
+    return LoadedDocument(guess_title(text), text, "txt", None)
+
+
+@loader("md", ".md", ".markdown")
+def _load_markdown(path: Path, data: bytes) -> LoadedDocument:
+    text = _normalise(_decode_text(path, data))
+    return LoadedDocument(guess_title(text), text, "md", None)
 
 
 def _normalise(text: str) -> str:
@@ -116,6 +147,7 @@ def _meaningful_title(title: object) -> str:
 # --- PDF -------------------------------------------------------------------------------
 
 
+@loader("pdf", ".pdf")
 def _load_pdf(path: Path, data: bytes) -> LoadedDocument:
     from pypdf import PdfReader
 
@@ -143,12 +175,21 @@ def _load_pdf(path: Path, data: bytes) -> LoadedDocument:
         raise LoadError(path, f"corrupt or unreadable PDF ({_brief(failures[0])})")
     if not any(t.strip() for t in texts):
         raise LoadError(path, NO_TEXT_PDF)
-    text = _normalise(pages_to_markdown(texts))
+    text = _normalise(pages_to_markdown(texts, _page_labels(reader, count)))
     try:
         meta_title = _meaningful_title(reader.metadata.title if reader.metadata else "")
     except Exception:  # noqa: BLE001 - a broken info dictionary only costs us the title
         meta_title = ""
     return LoadedDocument(meta_title or guess_title(text), text, "pdf", count)
+
+
+def _page_labels(reader, count: int) -> list[str]:
+    """The printed page labels ("i", "1", "A-3") where the PDF defines them, else 1, 2, 3..."""
+    try:
+        labels = list(reader.page_labels)
+    except Exception:  # noqa: BLE001 - a broken label tree only costs us the printed numbers
+        labels = []
+    return labels if len(labels) == count else [str(i) for i in range(1, count + 1)]
 
 
 def _decrypt(path: Path, reader) -> None:
@@ -169,19 +210,21 @@ def _brief(error: Exception) -> str:
 # --- DOCX ------------------------------------------------------------------------------
 
 
-def _load_docx(path: Path) -> LoadedDocument:
+@loader("docx", ".docx")
+def _load_docx(path: Path, data: bytes) -> LoadedDocument:
     import docx
     from docx.table import Table
 
     try:
-        document = docx.Document(str(path))
+        document = docx.Document(io.BytesIO(data))
+        numbering = DocxNumbering(document)
         blocks: list[str] = []
         first_heading = ""
         for item in document.iter_inner_content():
             if isinstance(item, Table):
                 blocks.extend(_table_rows(item))
                 continue
-            block, level = _docx_paragraph(item)
+            block, level = _docx_paragraph(item, numbering.label(item))
             if not block:
                 continue
             if level:
@@ -196,8 +239,9 @@ def _load_docx(path: Path) -> LoadedDocument:
     return LoadedDocument(title, text, "docx", None)
 
 
-def _docx_paragraph(paragraph) -> tuple[str, int]:
-    """Paragraph text (superscript numbers as <sup>n</sup>) and its heading level (0 if body)."""
+def _docx_paragraph(paragraph, label: str = "") -> tuple[str, int]:
+    """Paragraph text (superscript numbers as <sup>n</sup>, Word's list label in front) and
+    its heading level (0 if body)."""
     from docx.text.run import Run
 
     parts = []
@@ -207,6 +251,10 @@ def _docx_paragraph(paragraph) -> tuple[str, int]:
             text = f"<sup>{text.strip()}</sup>"
         parts.append(text)
     text = " ".join("".join(parts).split())
+    if label == "•" and text:
+        return f"- {text}", 0
+    if label and text:
+        text = f"{label} {text}"
     style = (paragraph.style.name if paragraph.style is not None else "") or ""
     if m := re.match(r"Heading (\d)", style):
         return text, min(int(m.group(1)), 6)
@@ -240,6 +288,7 @@ _BLOCK = {
 }
 
 
+@loader("html", ".html", ".htm")
 def _load_html(path: Path, data: bytes) -> LoadedDocument:
     from bs4 import BeautifulSoup
 
@@ -318,5 +367,22 @@ class _HtmlBlocks:
             start = int(parent.get("start", 1))
         except ValueError:
             start = 1
-        index = [li for li in parent.find_all("li", recursive=False)].index(tag)
-        return f"{start + index}. "
+        number = start + [li for li in parent.find_all("li", recursive=False)].index(tag)
+        kind = parent.get("type", "1")
+        if kind in ("a", "A"):
+            return f"({chr(ord(kind) + number - 1)}) "
+        if kind in ("i", "I"):
+            numeral = _roman(number)
+            return f"({numeral.upper() if kind == 'I' else numeral}) "
+        return f"{number}. "
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, numeral in ((10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while n >= value:
+            out, n = out + numeral, n - value
+    return out
+
+
+SUPPORTED_SUFFIXES: frozenset[str] = supported_suffixes()  # every registered loader

@@ -13,6 +13,8 @@ import html
 import re
 from dataclasses import dataclass
 
+from .document_model import PAGE_MARK
+
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _RULE = re.compile(r"^\s*([-*_])(?:\s*\1){2,}\s*$")
 _BULLET = re.compile(r"^\s*(?:[-+•▪●◦–]|\*)\s+(?=\S)")
@@ -21,6 +23,7 @@ _NUMBER = re.compile(r"^\s*(\d{1,3})\.\s+(?=\S)")
 _FOOT_SUP = re.compile(r"^\s*<sup>\s*([^<\s]{1,6})\s*</sup>\s*(?=\S)")
 _FOOT_STAR = re.compile(r"^\s*((?:\\\*)+)\s*(?=\S)")
 _FOOT_UNI = re.compile(r"^\s*([¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s+(?=\S)")
+_FOOT_DEF = re.compile(r"^\s*\[\^([^\]\s]{1,6})\]:\s*(?=\S)")  # markdown "[^12]: text"
 _WRAPPED = re.compile(r"^(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1$")
 _FENCE = re.compile(r"^\s{0,3}(```+|~~~+)")
 _URL = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
@@ -35,7 +38,7 @@ _CLOSERS = set(")]’'")
 class Block:
     """One structural unit of the text, in reading order (`pos`)."""
 
-    kind: str  # "heading" | "footnote" | "body" | "rule"
+    kind: str  # "heading" | "footnote" | "body" | "rule" | "page" (marker = page label)
     text: str  # raw text; heading/footnote/paragraph-number markers removed, item markers kept
     pos: int
     level: int = 0  # heading: markdown level (0 for an emphasised line used as a heading)
@@ -100,6 +103,10 @@ def _parse_raw_block(lines: list[str]) -> list[Block]:
         cur, parts = None, []
 
     for line in lines:
+        if m := PAGE_MARK.match(line):
+            flush()
+            out.append(Block("page", "", 0, marker=m.group(1)))
+            continue
         if m := _HEADING.match(line):
             flush()
             inner, style = _heading_style(m.group(2))
@@ -114,7 +121,10 @@ def _parse_raw_block(lines: list[str]) -> list[Block]:
             cur is None or cur.entry in ("bullet", "item", "number") or cur.kind == "footnote"
             or ends_sentence(parts[-1])
         )
-        foot = _FOOT_SUP.match(line) or _FOOT_STAR.match(line) or (may_start and _FOOT_UNI.match(line))
+        foot = (
+            _FOOT_SUP.match(line) or _FOOT_DEF.match(line) or _FOOT_STAR.match(line)
+            or (may_start and _FOOT_UNI.match(line))
+        )
         if foot:
             flush()
             mark = foot.group(1).replace("\\", "")
@@ -191,7 +201,7 @@ def glue(left: str, right: str) -> str:
 # --- inline clean-up -------------------------------------------------------------------
 
 _LINK = re.compile(r"!?\[([^\]]*)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
-_SUP = re.compile(r"<sup>\s*([^<]*?)\s*</sup>", re.IGNORECASE)
+_SUP = re.compile(r"<sup>\s*([^<]*?)\s*</sup>|\[\^([^\]\s]{1,6})\]", re.IGNORECASE)
 _TAG = re.compile(r"</?(?:sub|br|span|em|strong|b|i|u|small|sup)\b[^>]*>", re.IGNORECASE)
 _BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _ITALIC_STAR = re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])")
@@ -205,7 +215,7 @@ def clean_inline(text: str) -> str:
     t = text.replace("\\*", "\x00").replace("\\_", "\x01")
     t = _ESCAPE.sub(r"\1", t)
     t = _LINK.sub(_link_text, t)
-    t = _SUP.sub(lambda m: m.group(1).translate(_SUPERSCRIPTS), t)
+    t = _SUP.sub(lambda m: (m.group(1) or m.group(2) or "").translate(_SUPERSCRIPTS), t)
     t = _TAG.sub("", t)
     for _ in range(2):  # nested emphasis: ***x*** or **_x_**
         t = _BOLD.sub(r"\2", t)

@@ -12,10 +12,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .document_model import page_marker
+from .legal_units import unit_heading
 from .markdown_blocks import ends_sentence, glue
 
-_STRUCTURAL = re.compile(r"^(?:\d{1,3}\.\s+\S|\([a-z]{1,2}\)\s|\([ivxlc]{1,6}\)\s|[-•▪●◦–]\s)")
+_STRUCTURAL = re.compile(r"^(?:\d{1,3}\.\s+\S|\(\d{1,3}\)\s|\([a-z]{1,2}\)\s|\([ivxlc]{1,6}\)\s|[-•▪●◦–]\s)")
 _NEW_PARAGRAPH = re.compile(r"^\d{1,3}\.\s+[A-Z“\"(]")
+_DOTTED = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s+[A-Z]")  # "2.3 Indicators in financial data"
 _CHAPTER = re.compile(r"^(?:[IVXLC]+|[A-Z])\.\s+\S")
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$", re.IGNORECASE)
 _FOOTNOTE_LINE = re.compile(r"^(\d{1,3}|\*{1,3})\s+([A-Z*“\"(].*)$")
@@ -30,8 +33,8 @@ class _Block:
     footnote: str = ""  # footnote mark, "" for body text
 
 
-def pages_to_markdown(pages: list[str]) -> str:
-    """Reflow the text of each page and join the pages with blank lines."""
+def pages_to_markdown(pages: list[str], labels: list[str] | None = None) -> str:
+    """Reflow the text of each page; each page starts with a page marker (its label)."""
     page_lines = [[line.strip() for line in page.splitlines()] for page in pages]
     repeated = _running_lines(page_lines)
     cleaned = [
@@ -46,7 +49,10 @@ def pages_to_markdown(pages: list[str]) -> str:
     # Words hyphenated inside lines tell which line-end hyphens are real ("trauma-informed").
     compounds = {m.casefold() for lines in cleaned for line in lines for m in re.findall(r"\w+-\w+", line)}
     reflow = _Reflow(width, compounds)
-    return "\n\n".join(text for lines in cleaned if (text := reflow.page(lines)))
+    labels = labels or [str(i) for i in range(1, len(pages) + 1)]
+    return "\n\n".join(
+        f"{page_marker(label)}\n\n{text}" for label, lines in zip(labels, cleaned) if (text := reflow.page(lines))
+    )
 
 
 def _key(line: str) -> str:
@@ -60,12 +66,12 @@ def _is_edge(lines: list[str], i: int) -> bool:
 
 def _running_lines(page_lines: list[list[str]]) -> set[str]:
     """Lines (digits ignored) found at a page edge on at least half the pages, and 3+ pages."""
-    if len(page_lines) < 3:
+    if len(page_lines) < 2:
         return set()
     counts: Counter[str] = Counter()
     for lines in page_lines:
         counts.update({_key(line) for i, line in enumerate(lines) if line and _is_edge(lines, i)})
-    need = max(3, len(page_lines) // 2)
+    need = max(2, len(page_lines) // 2)
     return {key for key, n in counts.items() if n >= need}
 
 
@@ -148,7 +154,11 @@ class _Reflow:
         Inside a paragraph only the last line is short, so a short line that starts and ends
         without punctuation, right after a sentence end, stands on its own.
         """
-        if _punctuated(line) or line.endswith(",") or not (line[:1].isupper() or _CHAPTER.match(line)):
+        numbered = bool(_DOTTED.match(line))
+        head = unit_heading(line)
+        if head is not None and head.kind != "numbered" and len(line) <= 120:
+            return True  # "Article 9 – ...", "Annex II – ...", "Section 4": a unit starts
+        if _punctuated(line) or line.endswith(",") or not (line[:1].isupper() or _CHAPTER.match(line) or numbered):
             return False
         if not (_CHAPTER.match(line) or len(line) < self.width * _SHORT_LINE):
             return False

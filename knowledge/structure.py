@@ -10,6 +10,7 @@ import itertools
 import re
 import statistics
 
+from .document_model import PAGE_MARK
 from .markdown_blocks import (
     Block,
     clean_inline,
@@ -46,6 +47,8 @@ def guess_title(text: str, blocks: list[Block] | None = None) -> str:
             return heading
     candidates: list[str] = []
     for line in text.splitlines():
+        if PAGE_MARK.match(line):
+            continue
         if len(candidates) == 5:
             break
         if title := title_text(line):

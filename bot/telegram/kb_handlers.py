@@ -36,7 +36,7 @@ from telegram.ext import (
 )
 
 from knowledge.audit import Actor
-from knowledge.loaders import SUPPORTED_SUFFIXES
+from knowledge.loaders import supported_suffixes
 
 from . import kb_replies as replies
 from .access import Asker
@@ -162,7 +162,7 @@ async def upload(update: Update, context: Context) -> None:
     document = message.document
     name = safe_file_name(document.file_name)
     suffix = Path(name).suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES | CONTACT_SUFFIXES:
+    if suffix not in supported_suffixes() | CONTACT_SUFFIXES:
         await message.reply_text(replies.wrong_type(name))
         return
     if (document.file_size or 0) > MAX_DOWNLOAD_BYTES:

@@ -59,11 +59,12 @@ def ingest_summary(result: AddResult) -> str:
     title = escape(result.title)
     where = f"<code>{escape(result.document_id or '')}</code> v{result.version}"
     pages = f" from {result.pages} pages" if result.pages else ""
+    found = escape(result.structure) if result.structure else f"{result.passages} passages{pages}"
     if result.status == "unchanged":
         return f"☑️ <b>{name}</b> is already in the knowledge base, unchanged: «{title}» ({where}). Nothing to do."
     if result.status == "added":
         return (
-            f"✅ <b>Added</b> «{title}» as {where}: {result.passages} passages{pages}.\n"
+            f"✅ <b>Added</b> «{title}» as {where}: {found}.\n"
             "Answers can quote it from now on."
         )
     replaced = (
@@ -71,7 +72,7 @@ def ingest_summary(result: AddResult) -> str:
         else "is served again (the document had been withdrawn)"
     )
     return (
-        f"✅ <b>Updated</b> «{title}»: {where} {replaced}, {result.passages} passages{pages}.\n"
+        f"✅ <b>Updated</b> «{title}»: {where} {replaced}, {found}.\n"
         f"Answers quote v{result.version} from now on."
     )
 

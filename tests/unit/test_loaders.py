@@ -13,6 +13,7 @@ from pypdf import PdfReader, PdfWriter
 from knowledge.chunking import chunk_text
 from knowledge.loaders import (
     SUPPORTED_SUFFIXES,
+    supported_suffixes,
     LoadedDocument,
     LoadError,
     load_document,
@@ -95,7 +96,7 @@ def _error(path: Path) -> LoadError:
 
 
 def test_supported_suffixes():
-    assert SUPPORTED_SUFFIXES == frozenset({".txt", ".md", ".markdown", ".pdf", ".docx", ".html", ".htm"})
+    assert supported_suffixes() == SUPPORTED_SUFFIXES == frozenset({".txt", ".md", ".markdown", ".pdf", ".docx", ".html", ".htm"})
 
 
 def test_bundled_samples_load_as_markdown():
@@ -176,7 +177,11 @@ def test_pdf_is_reflowed_and_page_breaks_rejoined(tmp_path):
     path = _write(tmp_path, "guide.pdf", make_pdf([PAGE_1, PAGE_2], title="Guide on JITs"))
     doc = load_document(path)
     assert (doc.format, doc.pages, doc.title) == ("pdf", 2, "Guide on JITs")
-    chunks = {c.locator: c for c in chunk_text(doc.text)}
+    chunks = {c.unit: c for c in chunk_text(doc.text)}
+    # a passage's page is where it starts: paragraph 2 runs on to page 2, its footnote is there
+    assert [chunks[u].locator for u in ("para. 1", "para. 2", "footnote 1", "para. 3")] == [
+        "para. 1, p. 1", "para. 2, p. 1", "footnote 1, p. 1", "para. 3, p. 2"
+    ]
     assert chunks["para. 1"].section == "I. Introduction"
     assert chunks["para. 1"].text.startswith("The present guide explains how joint investigation teams are set up between the competent")
     assert "at the national, regional and international levels" in chunks["para. 2"].text
@@ -263,7 +268,9 @@ def test_pdf_of_the_background_paper_gives_the_same_passages(tmp_path):
     path = _write(tmp_path, "wg4-2020-2.pdf", make_pdf(_sample_as_pdf_pages(markdown)))
     doc = load_document(path)
     assert doc.pages == 15 and "V.20-03325" not in doc.text  # running header and footer dropped
-    from_pdf = {c.locator: c for c in chunk_text(doc.text)}
+    pdf_chunks = chunk_text(doc.text)
+    assert all(re.search(r", p\. \d+$", c.locator) for c in pdf_chunks)  # every PDF passage knows its page
+    from_pdf = {re.sub(r", p\. \d+$", "", c.locator): c for c in pdf_chunks}
     from_markdown = {c.locator: c for c in chunk_text(markdown)}
     assert set(from_pdf) == set(from_markdown)
 

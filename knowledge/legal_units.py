@@ -1,0 +1,357 @@
+"""Chunking documents cited by article, section, §, recital or numbered heading.
+
+Conventions, laws, EU-style acts and guides are cited by their own units, not by a global
+paragraph count: "art. 9(3)", "art. 2(b)", "section 4(1)", "§ 3(2)", "section 2.1",
+"recital 12", "chap. III", "annex II, para. 4", "footnote 13". Passages never cross a unit
+(an article, a section, a recital); headings are never passages of their own — they make
+the passage's section path; the title line, however often it is repeated, is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .document_model import SECTION_SEPARATOR, Chunk, with_page
+from .markdown_blocks import Block, clean_inline, ends_sentence, glue, split_sentences, strip_number
+from .structure import continues, roman_value, title_text
+
+_WORD_NUMBER = r"(premier|première|primero|first|\d+[a-z]?(?:[-\s](?:bis|ter|quater))?|[IVXLC]+)"
+_ARTICLE = re.compile(rf"^(?:article|art\.|artículo|articulo|artigo|artikel)\s+{_WORD_NUMBER}(?=$|[\s.:–—-])", re.I)
+_SECTION = re.compile(r"^(?:section|sec\.|sección|seção)\s+(\d+[A-Za-z]?)(?=$|[\s.:–—-])", re.I)
+_PARAGRAPH_SIGN = re.compile(r"^§\s*(\d+[a-z]?)(?=$|[\s.:–—-])")
+_CHAPTER = re.compile(r"^(?:chapter|chapitre|capítulo|capitulo|kapitel)\s+([IVXLC]+|\d+)(?=$|[\s.:–—-])", re.I)
+_PART = re.compile(r"^(?:part|partie|parte)\s+([IVXLC]+|\d+|[A-Z])(?=$|[\s.:–—-])", re.I)
+_TITLE = re.compile(r"^(?:title|titre|título)\s+([IVXLC]+|\d+)(?=$|[\s.:–—-])", re.I)
+_ANNEX = re.compile(r"^(?:annex|annexe|anexo|appendix)(?:\s+([IVXLC]+|\d+|[A-Z]))?(?=$|[\s.:–—-])", re.I)
+_NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+(?=[A-ZÀ-Ý])")
+_DOTTED_HEADING = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s+[A-ZÀ-Ý]")
+_SUBSECTION = re.compile(r"^\s*\((\d{1,3}[a-z]?)\)\s+(?=\S)")
+_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_ORDINALS = {"premier": "1", "première": "1", "primero": "1", "first": "1"}
+
+# rank in the heading path: a new heading closes those of the same or a lower rank
+_RANKS = {"part": 0, "annex": 0, "title": 1, "chapter": 2, "article": 4, "section": 4, "§": 4}
+
+
+@dataclass
+class _Head:
+    kind: str  # part | title | chapter | article | section | § | annex | numbered | plain
+    number: str
+    text: str
+    rank: float
+
+
+@dataclass
+class _Entry:
+    kind: str  # lead | letter | roman | bullet | number | plain
+    marker: str
+    text: str
+    page: str
+
+
+@dataclass
+class _Passage:
+    base: str  # "art. 9(3)", "section 2.1", "recital 12"
+    unit: str  # "art. 9", "section 2.1", "recital 12"
+    kind: str
+    section: str
+    entries: list[_Entry] = field(default_factory=list)
+
+
+def unit_heading(text: str) -> _Head | None:
+    """The structural unit a heading (or short unpunctuated line) opens, if any."""
+    text = clean_inline(text)
+    for kind, pattern in (
+        ("article", _ARTICLE), ("section", _SECTION), ("§", _PARAGRAPH_SIGN), ("chapter", _CHAPTER),
+        ("part", _PART), ("title", _TITLE), ("annex", _ANNEX),
+    ):
+        if m := pattern.match(text):
+            number = m.group(1) or ""
+            number = _ORDINALS.get(number.casefold(), number)
+            return _Head(kind, number, text, _RANKS[kind])
+    if m := _NUMBERED_HEADING.match(text):
+        depth = m.group(1).count(".")
+        return _Head("numbered", m.group(1), text, 3 + depth / 10)
+    return None
+
+
+def _heading_like(block: Block) -> bool:
+    """A short body line without final punctuation (how PDFs and Word often set headings)."""
+    if block.kind != "body" or block.entry not in ("plain", "number"):
+        return False
+    text = clean_inline(block.text)
+    return 0 < len(text) <= 120 and "\n" not in block.text and not re.search(r"[.,;:]$", text)
+
+
+def is_legal(blocks: list[Block]) -> bool:
+    """Whether the document is organised in articles, sections, § or dotted numbered headings."""
+    units = dotted = 0
+    for block in blocks:
+        if block.kind != "heading" and not _heading_like(block):
+            continue
+        head = unit_heading(block.text)
+        if head and head.kind in ("article", "section", "§"):
+            units += 1
+        if _DOTTED_HEADING.match(clean_inline(block.text)):
+            dotted += 1
+    return units >= 2 or dotted >= 2
+
+
+def chunk_legal(blocks: list[Block], title: str, *, max_chars: int = 1200) -> list[Chunk]:
+    if unit_heading(title) is not None:
+        title = ""  # the first heading was taken for the title (a PDF lost the real one): it is a unit
+    builder = _LegalBuilder(title, blocks)
+    for block in blocks:
+        builder.feed(block)
+    return builder.chunks(max_chars)
+
+
+class _LegalBuilder:
+    def __init__(self, title: str, blocks: list[Block]):
+        self.title = title.casefold()
+        self.has_articles = any(
+            (b.kind == "heading" or _heading_like(b)) and (h := unit_heading(b.text)) and h.kind == "article"
+            for b in blocks
+        )
+        self.stack: list[_Head] = []
+        self.passages: list[tuple[int, _Passage]] = []  # (order, passage)
+        self.footnotes: list[tuple[int, _Passage]] = []
+        self.open: _Passage | None = None  # the passage body entries join
+        self.last: _Entry | None = None  # the entry a cut sentence would continue
+        self.gap = False
+        self.page = ""
+        self.fresh_head = False  # nothing since the last unit heading (its title may follow)
+        self.in_recitals = False
+
+    # --- where we are ------------------------------------------------------------------
+    @property
+    def section(self) -> str:
+        return SECTION_SEPARATOR.join(h.text for h in self.stack)
+
+    def _find(self, *kinds: str) -> _Head | None:
+        return next((h for h in reversed(self.stack) if h.kind in kinds), None)
+
+    def _unit(self) -> str:
+        """The locator of the innermost citable unit: "art. 9", "section 2.1", "annex II"..."""
+        annex = self._find("annex")
+        annex_label = f"annex {annex.number}".strip() if annex else ""
+        head = self._find("article", "section", "§", "numbered")
+        if head is not None and (annex is None or self.stack.index(head) > self.stack.index(annex)):
+            label = {"article": "art.", "§": "§"}.get(head.kind, "section")
+            own = f"{label} {head.number}"
+            return f"{annex_label}, {own}" if annex_label else own
+        if annex_label:
+            return annex_label
+        if chapter := self._find("chapter"):
+            return f"chap. {chapter.number}"
+        if part := self._find("title", "part"):
+            return f"{part.kind} {part.number}"
+        return "preamble" if self.has_articles else ""
+
+    def _numbered_unit(self) -> bool:
+        """Numbered paragraphs here are the unit's own paragraphs ("art. 9(3)"), not a list."""
+        head = self._find("article", "section", "§", "numbered", "annex")
+        return head is not None and head.kind != "numbered"
+
+    # --- feeding ------------------------------------------------------------------------
+    def feed(self, block: Block) -> None:
+        if block.kind == "page":
+            self.page = block.marker
+            return
+        if block.kind == "rule":
+            self.gap = True
+            return
+        if block.kind == "footnote":
+            note = _Passage(f"footnote {block.marker}", f"footnote {block.marker}", "footnote", self.section)
+            note.entries.append(_Entry("plain", "", block.text, self.page))
+            self.footnotes.append((block.pos, note))
+            self.gap = True
+            return
+        if block.kind == "heading" or (_heading_like(block) and self._heading_candidate(block)):
+            self._heading(block)
+            return
+        self._body(block)
+
+    def _heading_candidate(self, block: Block) -> bool:
+        text = clean_inline(block.text)
+        if title_text(text).casefold() == self.title:
+            return True
+        if self.last and not ends_sentence(self.last.text):
+            return False  # the rest of a cut sentence
+        return unit_heading(text) is not None or (self.fresh_head and text[:1].isupper())
+
+    def _heading(self, block: Block) -> None:
+        text = clean_inline(block.text)
+        if not text or title_text(block.text).casefold() == self.title:
+            return  # the title line (also repeated as a running title) is no heading
+        head = unit_heading(text)
+        if not self.passages and head is None and not self.stack:
+            return  # the lines of the title block (a PDF sets a long title on several lines)
+        if head is None and self.fresh_head and self.stack:
+            # "Article 9" then "Joint investigations": the article's own title.
+            self.stack[-1].text = f"{self.stack[-1].text} – {text}"
+            self.fresh_head = False
+            return
+        if head is None:
+            head = _Head("plain", "", text, 10 + (block.level or 6))
+        while self.stack and self.stack[-1].rank >= head.rank:
+            self.stack.pop()
+        self.stack.append(head)
+        self.fresh_head = head.kind in ("article", "section", "§", "chapter", "part", "title", "annex") and (
+            text.casefold().rstrip(".") == f"{text.split()[0]} {head.number}".casefold()
+        )
+        self.in_recitals = False
+        self.open, self.last, self.gap = None, None, False
+
+    def _body(self, block: Block) -> None:
+        text = block.text
+        if clean_inline(text).casefold() == self.title:
+            return
+        self.fresh_head = False
+        if self.last and block.entry == "plain" and continues(self.last.text, text, self.gap):
+            self.last.text = glue(self.last.text, text)
+            self.gap = False
+            return
+        self.gap = False
+        plain = clean_inline(text)
+        if self.has_articles and not self._find("article", "annex") and re.match(r"^whereas\b", plain, re.I):
+            self.in_recitals = True
+        sub = _SUBSECTION.match(text) if block.entry == "plain" else None
+        number = block.marker if block.entry == "number" else (sub.group(1) if sub else "")
+        unit = self._unit()
+        if number and unit == "preamble" and sub:
+            self._start(f"recital {number}", f"recital {number}", "recital", _Entry("lead", number, text, self.page))
+        elif number and self._numbered_unit():
+            body = strip_number(text) if block.entry == "number" else text  # "(1) ..." kept as written
+            base = f"{unit}, para. {number}" if unit.startswith("annex") and "," not in unit else f"{unit}({number})"
+            self._start(base, unit, "paragraph", _Entry("lead", number, body, self.page))
+        elif block.entry == "item":
+            self._item(unit, block)
+        elif block.entry in ("bullet", "number") and self.open is not None and self.open.unit == unit:
+            self._append(_Entry("bullet" if block.entry == "bullet" else "number", block.marker, text, self.page))
+        elif self.open is not None and self.open.unit == unit and _joins(self.open, plain):
+            self._append(_Entry("plain", "", text, self.page))
+        else:
+            kind = "bullet" if block.entry == "bullet" else "plain"
+            self._start(unit, unit, "text", _Entry(kind, block.marker, text, self.page))
+
+    def _item(self, unit: str, block: Block) -> None:
+        entry = _Entry("letter", block.marker, block.text, self.page)
+        opened = self.open if self.open is not None and self.open.unit == unit else None
+        letters = [e.marker for e in opened.entries if e.kind == "letter"] if opened else []
+        if letters and _is_roman_after(block.marker, letters[-1], opened.entries[-1]):
+            entry.kind = "roman"
+        if opened is not None and (opened.kind == "paragraph" or entry.kind == "roman" or opened.kind == "recital"):
+            self._append(entry)
+            return
+        if opened is not None and opened.kind == "item" and entry.kind == "roman":
+            self._append(entry)
+            return
+        # An item straight under an article or section is cited on its own: "art. 2(b)".
+        self._start(f"{unit}({block.marker})", unit, "item", entry)
+
+    def _start(self, base: str, unit: str, kind: str, entry: _Entry) -> None:
+        self.open = _Passage(base, unit, kind, self.section, [entry])
+        self.passages.append((len(self.passages), self.open))
+        self.last = entry
+
+    def _append(self, entry: _Entry) -> None:
+        assert self.open is not None
+        self.open.entries.append(entry)
+        self.last = entry
+
+    # --- output -------------------------------------------------------------------------
+    def chunks(self, max_chars: int) -> list[Chunk]:
+        out: list[Chunk] = []
+        ordered = [p for _, p in self.passages]
+        for _, note in sorted(self.footnotes, key=lambda n: n[0]):
+            # a footnote belongs to the section of the passage that refers to it
+            mark = note.unit.removeprefix("footnote ").translate(_SUPERSCRIPTS)
+            for passage in ordered:
+                if any(re.search(rf"(?<![⁰¹²³⁴⁵⁶⁷⁸⁹]){mark}(?![⁰¹²³⁴⁵⁶⁷⁸⁹])", clean_inline(e.text)) for e in passage.entries):
+                    note.section = passage.section
+                    break
+        for passage in ordered + [n for _, n in sorted(self.footnotes, key=lambda n: n[0])]:
+            for kind, locator, text, page in _render(passage, max_chars):
+                if text:
+                    out.append(Chunk(len(out), kind, with_page(locator, page), passage.section, text, page, passage.unit))
+        return out
+
+
+def _joins(open_passage: _Passage, plain: str) -> bool:
+    """Unmarked text joins the open passage after a list (closing words) or a ":" lead-in."""
+    last = open_passage.entries[-1]
+    return last.kind in ("letter", "roman", "bullet", "number") or clean_inline(last.text).endswith(":")
+
+
+def _is_roman_after(marker: str, letter: str, previous: _Entry) -> bool:
+    """"(i)" after "(h)" is a letter; after "(a)" or "(iii)" it is a roman sub-item."""
+    value = roman_value(marker)
+    if not value:
+        return False
+    prev_roman = roman_value(previous.marker) if previous.kind == "roman" else 0
+    next_letter = chr(ord(letter) + 1) if len(letter) == 1 else ""
+    return value == prev_roman + 1 and (marker != next_letter or prev_roman > 0)
+
+
+def _display(entry: _Entry) -> str:
+    text = clean_inline(entry.text)
+    if entry.kind == "bullet":
+        return f"• {text}"
+    if entry.kind == "lead" and entry.marker and not text.startswith(("(", entry.marker)):
+        return f"{entry.marker}. {text}"
+    return text
+
+
+def _render(passage: _Passage, max_chars: int) -> list[tuple[str, str, str, str]]:
+    """(kind, locator, text, page): the passage whole, else its lead-in and items apart."""
+    entries = passage.entries
+    full = " ".join(_display(e) for e in entries)
+    if len(full) <= max_chars or len(entries) == 1:
+        return _parts(passage.kind, passage.base, full, entries[0].page, max_chars)
+    out = _parts(passage.kind, passage.base, _display(entries[0]), entries[0].page, max_chars)
+    letter, bullets = "", 0
+    group: list[_Entry] = []
+    label = ""
+
+    def flush() -> None:
+        if group:
+            out.extend(_parts("item", label, " ".join(_display(e) for e in group), group[0].page, max_chars))
+
+    for entry in entries[1:]:
+        if entry.kind == "letter":
+            flush()
+            letter, group, label = entry.marker, [entry], f"{passage.base}({entry.marker})"
+        elif entry.kind == "roman" and letter and len(" ".join(_display(e) for e in [*group, entry])) > max_chars:
+            flush()
+            group, label = [entry], f"{passage.base}({letter})({entry.marker})"
+        elif entry.kind in ("bullet", "number") and not group:
+            bullets += 1
+            out.extend(_parts("item", f"{passage.base}, bullet {bullets}", _display(entry), entry.page, max_chars))
+        else:
+            if not group:
+                group, label = [entry], passage.base
+            else:
+                group.append(entry)
+    flush()
+    return out
+
+
+def _parts(kind: str, label: str, text: str, page: str, max_chars: int) -> list[tuple[str, str, str, str]]:
+    """The text whole, or (if longer than 2 * max_chars) cut at sentence ends into parts."""
+    if len(text) <= 2 * max_chars:
+        return [(kind, label, text, page)]
+    parts: list[str] = []
+    current = ""
+    for sentence in split_sentences(text):
+        if current and len(current) + 1 + len(sentence) > max_chars:
+            parts.append(current)
+            current = sentence
+        else:
+            current = f"{current} {sentence}" if current else sentence
+    if current:
+        parts.append(current)
+    if len(parts) == 1:
+        return [(kind, label, text, page)]
+    return [(kind, f"{label} (part {i})", p, page) for i, p in enumerate(parts, 1)]
