@@ -14,12 +14,11 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from prompts import Prompt, load_prompt
 
-if TYPE_CHECKING:
-    from .generation import TextGenerator
+from .answer_types import TextGenerator
+from .prompt_data import neutralise
 
 log = logging.getLogger(__name__)
 
@@ -173,8 +172,6 @@ class FollowupRewriter:
         return carry_over(message, history[-1][0]) if is_followup(message) else message
 
     def _ask_model(self, message: str, turns: Sequence[tuple[str, str]]) -> str:
-        from .generation import neutralise
-
         conversation = "\n".join(
             f"User: {neutralise(q)}\nAssistant: {neutralise(_shorten(a))}" for q, a in turns
         )

@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import html
 import logging
-import re
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
-from typing import Protocol
+from dataclasses import replace
 
 from prompts import Prompt, load_prompt
 
-from .answer import NOT_FOUND, Answer, Citation
-from .citation_check import CitationCheck, check_citations, complete_sentences
+from .answer_texts import MODEL_NOT_ANSWERED, NOT_FOUND
+from .answer_types import Answer, Citation, GenerationTrace, TextGenerator
+from .citation_check import check_citations, complete_sentences
+from .prompt_data import neutralise
 
 log = logging.getLogger(__name__)
 
@@ -31,19 +31,6 @@ PartialCallback = Callable[[str], None]
 
 class GenerationTimeout(TimeoutError):
     """The model did not finish within its time budget."""
-
-
-class TextGenerator(Protocol):
-    """The one interface jitbot needs from a language model."""
-
-    #: recorded with each answer, e.g. "openai:qwen2.5-7b-instruct"
-    name: str
-
-    def complete(self, system: str, user: str) -> str: ...
-
-    def stream(self, system: str, user: str) -> Iterator[str]:
-        """The reply in pieces, as they arrive."""
-        ...
 
 
 class LangChainGenerator:
@@ -69,29 +56,7 @@ class LangChainGenerator:
                 yield piece
 
 
-@dataclass(frozen=True)
-class GenerationTrace:
-    """What happened when the model was asked, for the note shown and for evaluation."""
-
-    outcome: str  # kept | trimmed | fallback | not_answered | error
-    raw_text: str = ""
-    check: CitationCheck | None = None
-    error: str = ""
-
-
 # --- the prompt's passages -----------------------------------------------------------------
-# Tags that delimit the prompt's parts. Inside document text they are neutralised, so that a
-# document cannot close its own <passage> and speak outside it.
-_DELIMITERS = re.compile(
-    r"<\s*/?\s*(?:passages?|question|conversation|last_message|system|user|assistant)\b[^>]*>",
-    re.IGNORECASE,
-)
-
-
-def neutralise(text: str) -> str:
-    return _DELIMITERS.sub(lambda m: m[0].replace("<", "&lt;").replace(">", "&gt;"), text)
-
-
 def format_passages(citations: Sequence[Citation]) -> str:
     return "\n\n".join(
         f'<passage id="{c.rank}" source="{html.escape(neutralise(c.label()), quote=True)}">\n'
@@ -145,7 +110,7 @@ class GroundedAnswerer:
             return replace(
                 extractive, answer=NOT_FOUND, abstained=not extractive.contacts,
                 citations=[], sentences=[], generator=self.generator.name, prompt=self.prompt.id,
-                note="The closest passages were read by the language model and do not answer this question.",
+                note=MODEL_NOT_ANSWERED,
                 generation=trace,
             )
         if check.verdict == "fallback":
