@@ -138,7 +138,7 @@ def carry_over(message: str, previous: str) -> str:
 _STOPWORDS = {
     "the", "a", "an", "of", "to", "in", "on", "for", "and", "or", "what", "about", "how",
     "is", "are", "do", "does", "their", "its", "el", "la", "los", "las", "de", "del", "en", "y",
-    "le", "les", "des", "du", "et", "o", "os", "as", "da", "do", "em", "e", "que", "en",
+    "le", "les", "des", "du", "et", "o", "os", "as", "da", "em", "e", "que",
 }
 
 
