@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .query_log import unanswered_sql
+
 ROOT = {"id": "root"}
 PASSWORD_HASH_ENV = "JITBOT_ADMIN_PASSWORD_HASH"
 
@@ -21,10 +23,11 @@ SETTINGS = {"allow_download": False, "default_page_size": 50, "sql_time_limit_ms
 CANNED_QUERIES = {
     "unanswered": {
         "title": "Unanswered questions",
-        "description": "Questions the bot could not answer, newest first: gaps in the knowledge base. "
+        "description": "Questions the knowledge base did not answer (not found, or only related "
+                       "passages quoted), newest first: gaps in the knowledge base. "
                        "In a redacted log the question is empty; see its topics.",
-        "sql": "SELECT id, time, front_end, role, question, question_chars, topics FROM queries "
-               "WHERE abstained = 1 AND error IS NULL ORDER BY time DESC LIMIT 500",
+        "sql": "SELECT id, time, front_end, role, outcome, question, question_chars, topics FROM queries "
+               f"WHERE {unanswered_sql()} ORDER BY time DESC LIMIT 500",
     },
     "negative_feedback": {
         "title": "Answers rated 👎",

@@ -34,18 +34,13 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
 
 
 
-#: How `ask` appears in the query log: the person at the server's shell, no user id.
-CLI_ASKER = {"role": "operator", "chat_type": "cli", "front_end": "cli"}
-
-
 @main.command()
 @click.argument("question")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per question.")
 @pass_services
 def ask(services: Services, question: str, as_json: bool) -> None:
     """Answer a question from the knowledge base ('-' reads one question per stdin line)."""
-    from retrieval.answer import QuestionError
-
+    from .ask import CLI_ASKER
     from .render import render_plain
 
     services.ensure_knowledge_base(stderr_line)
@@ -54,24 +49,17 @@ def ask(services: Services, question: str, as_json: bool) -> None:
     for text in questions:
         if question == "-" and not text.strip():
             continue
-        try:
-            answer = services.answer_service.answer(text)
-        except QuestionError as error:
-            services.query_log.record(question=text.strip()[:2000], error=str(error), **CLI_ASKER)
+        result = services.ask.ask(text, CLI_ASKER)
+        if result.answer is None:
             failed = True
             if as_json:
-                click.echo(json.dumps({"question": text.strip(), "error": str(error)}, ensure_ascii=False))
+                click.echo(json.dumps({"question": text.strip(), "error": result.refusal}, ensure_ascii=False))
             else:
-                stderr_line(f"Error: {error}")
-            continue
-        except Exception as error:
-            services.query_log.record(question=text.strip()[:2000], error=f"{type(error).__name__}: {error}"[:500], **CLI_ASKER)
-            raise
-        services.query_log.record_answer(answer, **CLI_ASKER)
-        if as_json:
-            click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
+                stderr_line(f"Error: {result.refusal}")
+        elif as_json:
+            click.echo(json.dumps(result.answer.to_json(), ensure_ascii=False))
         else:
-            click.echo(render_plain(answer))
+            click.echo(render_plain(result.answer))
     if failed and question != "-":
         sys.exit(1)
 

@@ -48,6 +48,35 @@ def eval_qa(services: Services, file: Path, as_json: bool, generate: bool | None
         click.echo(f"  miss: {miss}", err=True)
 
 
+@eval_group.command("followups")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--generator/--extractive", "generate", default=None,
+              help="Rewrite with the language model (JITBOT_LLM_*) or the extractive rule "
+                   "[default: as configured].")
+@pass_services
+def eval_followups(services: Services, file: Path, as_json: bool, generate: bool | None) -> None:
+    """Share of two-turn conversations whose follow-up keeps its own question (followups.jsonl)."""
+    from retrieval.followup import FollowupRewriter
+    from retrieval.followup_eval import evaluate_followups
+
+    try:
+        items = [json.loads(line) for line in file.read_text(encoding="utf-8").splitlines() if line.strip()]
+    except ValueError as error:
+        raise click.ClickException(f"{file}: not JSON lines ({error})") from None
+    if generate and services.text_generator is None:
+        raise click.ClickException("--generator needs a language model: set JITBOT_LLM_PROVIDER, "
+                                   "JITBOT_LLM_MODEL and JITBOT_LLM_BASE_URL")
+    rewriter = services.followup_rewriter if generate is not False else FollowupRewriter()
+    report = evaluate_followups(items, lambda item: rewriter.standalone(item["message"], [(item["previous"], "")]))
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False))
+        return
+    click.echo(f"conversations={report['n']}  kept={report['kept']}")
+    for miss in report["misses"]:
+        click.echo(f"  miss: {miss}", err=True)
+
+
 @eval_group.command("beir")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--split", default="test", show_default=True, help="qrels split to score.")

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from .query_log import QueryLog, iso
+from .query_log import QueryLog, iso, unanswered_sql
 from .users import parse_duration
 
 FEEDBACK_FILTERS = ("negative", "positive", "any")
@@ -56,7 +56,7 @@ def list_queries(
         where.append("q.time >= :since")
         params["since"] = iso(since)
     if abstained:
-        where.append("q.abstained = 1 AND q.error IS NULL")
+        where.append(unanswered_sql("q"))
     if feedback:
         if feedback not in FEEDBACK_FILTERS:
             raise ValueError(f"feedback filter must be one of {', '.join(FEEDBACK_FILTERS)}")
@@ -213,7 +213,7 @@ def top_unanswered(query_log: QueryLog, start: str, end: str, top: int) -> list[
     redacted log, the most often unanswered topic combinations."""
     groups: dict[str, dict] = {}
     for row in query_log.read(
-        "SELECT time, question, topics FROM queries WHERE abstained = 1 AND error IS NULL "
+        f"SELECT time, question, topics FROM queries WHERE {unanswered_sql()} "
         "AND time >= ? AND time < ? ORDER BY time", [start, end]
     ):
         topics = json.loads(row["topics"] or "[]")
@@ -231,7 +231,7 @@ def recent_unanswered(query_log: QueryLog, limit: int = 10) -> list[dict]:
     """The latest questions the bot could not answer, newest first."""
     rows = query_log.read(
         "SELECT id, time, question, question_chars, topics, front_end FROM queries "
-        "WHERE abstained = 1 AND error IS NULL ORDER BY id DESC LIMIT ?", [limit])
+        f"WHERE {unanswered_sql()} ORDER BY id DESC LIMIT ?", [limit])
     for row in rows:
         row["topics"] = json.loads(row["topics"] or "[]")
     return rows

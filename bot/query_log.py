@@ -141,6 +141,28 @@ def full_text_search(db: sqlite_utils.Database) -> None:
     db["queries"].create_index(["abstained"])
 
 
+@migrations()
+def answer_outcome(db: sqlite_utils.Database) -> None:
+    """Each answer's outcome: answered, related_only, not_found, contacts (or error).
+
+    "related_only" answers quote passages on the topic that do not state what was asked;
+    they are unanswered questions for the admins' views even when contacts were listed.
+    """
+    db["queries"].add_column("outcome", str)
+    db.execute(
+        "UPDATE queries SET outcome = CASE WHEN error IS NOT NULL THEN 'error' "
+        "WHEN abstained = 1 THEN 'not_found' ELSE 'answered' END"
+    )
+    db["queries"].create_index(["outcome"])
+
+
+def unanswered_sql(table: str = "") -> str:
+    """SQL condition for "the knowledge base did not answer" (the admins' unanswered views):
+    not found or related passages only, even with contacts listed; errors are not gaps."""
+    t = f"{table}." if table else ""
+    return (f"({t}outcome IN ('related_only', 'not_found') OR ({t}outcome IS NULL AND {t}abstained = 1)) "
+            f"AND {t}error IS NULL")
+
 # --- helpers ----------------------------------------------------------------------------
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -236,6 +258,7 @@ class QueryLog:
         question: str,
         answer: str = "",
         abstained: bool = False,
+        outcome: str = "",
         citations: Sequence[Any] = (),
         contacts: Sequence[dict] = (),
         latency_ms: float = 0.0,
@@ -267,6 +290,7 @@ class QueryLog:
                     "topics": json.dumps(detect_topics(question)),
                     "contacts": json.dumps([_contact_ref(c) for c in contacts]),
                     "abstained": int(abstained), "latency_ms": round(latency_ms, 1),
+                    "outcome": "error" if error is not None else (outcome or None),
                     "error": redacted_error(error) if redacted and error else error,
                 }
                 query_id = self.db["queries"].insert(row).last_pk
@@ -281,7 +305,7 @@ class QueryLog:
         """Record a retrieval.answer.Answer; `who` is user_id, role, chat_type, front_end."""
         return self.record(
             question=answer.question, answer=answer.answer, abstained=answer.abstained,
-            citations=answer.citations, contacts=answer.contacts, latency_ms=answer.latency_ms, **who,
+            outcome=answer.outcome, citations=answer.citations, contacts=answer.contacts, latency_ms=answer.latency_ms, **who,
         )
 
     def record_feedback(self, query_id: int, value: int, user_id: int | None = None) -> bool:

@@ -137,6 +137,14 @@ class Services:
         )
 
     @cached_property
+    def ask(self):
+        """The one ask path of every front end: answer, log once, typed result (bot/ask.py)."""
+        from .ask import AskService
+
+        return AskService(self.answer_service, self.query_log, self.directory,
+                          self.settings.max_question_chars)
+
+    @cached_property
     def directory(self):
         """Contact points, stored in the catalogue's SQLite file (table `contacts`)."""
         from knowledge.contacts import Directory

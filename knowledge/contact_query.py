@@ -24,7 +24,9 @@ from .contact_vocabulary import (
     LANGUAGE_ADJECTIVES,
     LANGUAGE_TRIGGER,
     LEGAL,
+    NOT_A_REQUEST,
     NOT_PLACES,
+    PERSON_REQUEST,
     PLACE_AFTER,
     REQUEST,
     ROLE,
@@ -158,18 +160,21 @@ def parse(text: str, networks: set[str], *, explicit: bool = False) -> ParsedQue
     anchor = bool(countries or found_networks or languages)
     # "build contacts with counterparts" speaks about contacts; it does not ask for one.
     asking = CONTACTS_WITH.sub(" ", flat)
-    explicit_words = bool(EXPLICIT.search(asking))
+    person_request = bool(PERSON_REQUEST.search(asking))
+    explicit_words = bool(EXPLICIT.search(asking)) or person_request
     request = bool(REQUEST.search(asking))
     role = bool(ROLE.search(flat))
     who = bool(WHO.search(flat))
-    remainder = flat
+    remainder = PERSON_REQUEST.sub(" ", flat)  # "I need someone in ..." asks for a person
     for concept in concepts:  # "mutual legal assistance" is not a legal question
         remainder = concept.question.sub(" ", remainder)
     # A yes/no question ("Do JITs help ...?") is about the law unless it asks who.
     legal = bool(LEGAL.search(remainder)) or bool(YES_NO.match(flat) and not who)
     # "the contact point in Wakanda": a place we cannot match must not widen the search.
     unknown = "" if countries else _unknown_place(masked_text, networks)
-    if explicit:
+    if NOT_A_REQUEST.match(flat) and not explicit:
+        wanted = False
+    elif explicit:
         wanted = anchor or bool(concepts) or explicit_words or role or bool(unknown)
     else:
         wanted = (

@@ -84,6 +84,21 @@ EXPLICIT = re.compile(
     r"|\bpunto focal\b|\bhablar con\b|\bappeler\b|\bjoindre\b|\bcourriel\b|\bpoint focal\b"
     r"|\bligar\b|\bponto focal\b|\bfalar com\b"
 )
+# Asking for a person as people write it ("I need someone in Zambia", "anyone I can call in
+# Malawi", "put me in touch", "necesito hablar con un fiscal", "je cherche l'autorité
+# centrale", "preciso de um contacto"): a request, never a legal question by itself.
+PERSON_REQUEST = re.compile(
+    r"\b((i|we) (need|want|am looking for|m looking for) (to (talk|speak) (to|with) )?"
+    r"(someone|somebody|anyone|a contact|a prosecutor|an expert|a person|an officer)"
+    r"|someone|somebody|anyone|anybody|reach out|in touch|point me to|counterparts?"
+    r"|who can help|details of|details for|need (a|an) (\w+ )?(contact|prosecutor|expert|person|officer)"
+    r"|(can|could|should|do) (i|we) (talk|speak|call|contact|reach|write|turn)( to| with)?"
+    r"|alguien|con quien|a quien|busco|necesito (hablar|un|una|contacto|a)"
+    r"|quelqu un|interlocuteur|je cherche|qui contacter|a qui|besoin d (un|une)"
+    r"|alguem|com quem|a quem|preciso (de|falar)|procuro)\b"
+)
+# "How many prosecutors work in ...": a question about figures, not a request for a person.
+NOT_A_REQUEST = re.compile(r"^(how (many|much)|cuant[oa]s|combien|quant[oa]s)\b")
 # Asking for a contact point outright, even without naming a country.
 REQUEST = re.compile(
     r"\bcontact (points?|persons?|details)\b|\bfocal points?\b|\bcall\b|\bphone\b|\be ?mail\b"
@@ -101,7 +116,7 @@ ROLE = re.compile(
     r"|\bcounterparts?\b|\brepresentatives?\b|\bfiscal(es)?\b|\bexpert[oae]s?\b"
     r"|\bautoridad(es)? central(es)?\b|\benlace\b|\bprocureurs?\b|\bautorites? centrales?\b"
     r"|\bprocurador(es|a)?\b|\bpromotor(es|a)?\b|\bperit[oa]s?\b|\bautoridades? centra(l|is)\b"
-    r"|\bspecialists?\b|\bespecialistas?\b|\bnational member\b"
+    r"|\bspecialists?\b|\bespecialistas?\b|\bnational member\b|\bofficials?\b"
 )
 WHO = re.compile(
     r"\bwho(m)?\s+(is|are|s|do|does|should|shall|can|could|would|to|handles?|deals?|covers?"

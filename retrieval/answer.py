@@ -9,49 +9,30 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
+from .answer_texts import NOT_FOUND, RELATED_ONLY
+from .answer_types import Answer, Citation, Passage, QuestionError
+from .coverage import asked_attributes, covering_selection
 from .embeddings import VectorCache
+from .enumeration import follow_enumeration
+from .followup import FollowupRewriter
 from .glossary import expand_query
 from .rerank import answerability
 from .search import HybridSearcher, Mode, SearchResult
 from .sentences import is_question, split_sentences
 
-if TYPE_CHECKING:  # generation imports this module; only the types are needed here
-    from .followup import FollowupRewriter
-    from .generation import GenerationTrace, GroundedAnswerer
+if TYPE_CHECKING:
+    from .generation import GroundedAnswerer
 
-NOT_FOUND = (
-    "I could not find this in the knowledge base. None of the indexed documents "
-    "addresses the question closely enough to quote. Try rephrasing it, or ask your "
-    "network coordinator to add a document that covers it."
-)
-
+__all__ = ["NOT_FOUND", "Answer", "AnswerConfig", "AnswerService", "Citation", "Passage", "QuestionError"]
 
 #: how far below the best sentence's score another sentence may be and still be quoted
 SAME_PASSAGE_MARGIN = 0.12
 OTHER_PASSAGE_MARGIN = 0.06
-
-
-class QuestionError(ValueError):
-    """A question that cannot be answered as asked (empty, too long)."""
-
-
-class Passage(Protocol):
-    id: str
-    kind: str
-    document_id: str
-    version: int
-    title: str
-    locator: str
-    section: str
-    text: str
-
-    @property
-    def index_text(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -64,65 +45,6 @@ class AnswerConfig:
     lexical_rescue: float = 0.55
     max_question_chars: int = 1000
     mode: Mode = "hybrid"
-
-
-@dataclass
-class Citation:
-    rank: int
-    document_id: str
-    title: str
-    locator: str
-    text: str
-    score: float
-    passage_id: str = ""
-    version: int = 0
-    section: str = ""
-
-    def label(self) -> str:
-        return f"{self.title}, {self.locator}"
-
-
-@dataclass
-class Answer:
-    question: str
-    answer: str
-    abstained: bool
-    citations: list[Citation] = field(default_factory=list)
-    contacts: list[dict] = field(default_factory=list)
-    #: the quoted sentences with the rank of the citation each one comes from
-    sentences: list[tuple[str, int]] = field(default_factory=list)
-    contacts_note: str = ""
-    latency_ms: float = 0.0
-    # --- set only when a language model was asked (retrieval/generation.py) ---
-    #: who wrote the answer text: "openai:<model>", "ollama:<model>", or "extractive" (fallback)
-    generator: str = ""
-    #: the prompt file used, e.g. "grounded_answer.v1"
-    prompt: str = ""
-    #: why the answer is not what the model wrote (fallback, sentences removed)
-    note: str = ""
-    #: the chat message as typed, when it was rewritten into `question` (a follow-up)
-    original_question: str = ""
-    generation: GenerationTrace | None = None
-
-    def to_json(self) -> dict:
-        data = {
-            "question": self.question,
-            "answer": self.answer,
-            "abstained": self.abstained,
-            "citations": [
-                {k: v for k, v in asdict(c).items() if k in _CITATION_FIELDS}
-                for c in self.citations
-            ],
-            "contacts": self.contacts,
-        }
-        if self.generator:
-            data.update(generator=self.generator, prompt=self.prompt, note=self.note)
-        if self.original_question:
-            data["original_question"] = self.original_question
-        return data
-
-
-_CITATION_FIELDS = ("rank", "document_id", "title", "locator", "text", "score")
 
 
 class ContactLookup(Protocol):
@@ -190,8 +112,6 @@ class AnswerService:
         started = time.perf_counter()
         question = asked = self._check(question)
         if history:
-            from .followup import FollowupRewriter
-
             rewriter = self.followups or FollowupRewriter()
             question = self._check(rewriter.standalone(question, history)[: self.config.max_question_chars])
         contact_lookup = self.contact_finder(question) if self.contact_finder else None
@@ -201,6 +121,7 @@ class AnswerService:
                 question=question,
                 answer=contact_lookup.summary,
                 abstained=not contact_lookup.contacts,
+                outcome="contacts" if contact_lookup.contacts else "not_found",
                 contacts=contact_lookup.contacts,
                 contacts_note=contact_lookup.note if contact_lookup.contacts else "",
                 original_question=asked if question != asked else "",
@@ -220,20 +141,31 @@ class AnswerService:
             (contact_lookup.contacts, contact_lookup.note) if contact_lookup else ([], "")
         )
         relevant = bool(citations) and self._relevant(query, result, citations)
+        gaps: list[str] = []
         if relevant:
-            sentences = self._select_sentences(query, result, citations)
-            text = " ".join(f"{s} [{rank}]" for s, rank in sentences)
+            sentences, ranked = self._select_sentences(query, result, citations)
+            sentences = self._complete_enumerations(legal_part or question, sentences, citations)
+            sentences, coverage = covering_selection(legal_part or question, sentences, ranked, citations)
+            quoted = " ".join(f"{s} [{rank}]" for s, rank in sentences)
+            if coverage.complete:
+                outcome, text = "answered", quoted
+            else:
+                # On the topic, but not what was asked: say so, and show what is related.
+                outcome, gaps = "related_only", coverage.gaps
+                text = f"{RELATED_ONLY.format(gap=coverage.describe())} {quoted}"
         else:
             # A mixed question's legal part gets the plain "not found" next to its contacts.
-            sentences, text, citations = [], NOT_FOUND, []
+            outcome, sentences, text, citations = "not_found", [], NOT_FOUND, []
         answer = Answer(
             question=question,
             answer=text,
-            abstained=not relevant and not contacts,
+            abstained=outcome != "answered" and not contacts,
             citations=citations,
             contacts=contacts,
             sentences=sentences,
             contacts_note=contacts_note,
+            outcome=outcome,
+            gaps=gaps,
         )
         if question != asked:
             answer.original_question = asked
@@ -260,6 +192,38 @@ class AnswerService:
             ))
         return citations
 
+    def _complete_enumerations(
+        self, question: str, sentences: list[tuple[str, int]], citations: list[Citation]
+    ) -> list[tuple[str, int]]:
+        """Quote the rest of a list the quoted passages start ("The second model is …")."""
+        quoted_ranks = sorted({rank for _, rank in sentences})
+        by_rank = {c.rank: c for c in citations}
+        result = list(sentences)
+        for rank in quoted_ranks[:2]:
+            origin = self.lookup([by_rank[rank].passage_id]).get(by_rank[rank].passage_id)
+            if origin is None:
+                continue
+            continuations = follow_enumeration(question, origin, self.lookup)
+            if not continuations:
+                continue
+            added: list[tuple[str, int]] = []
+            for item in continuations:
+                cited = next((c for c in citations if c.passage_id == item.passage_id), None)
+                if cited is None:
+                    p = self.lookup([item.passage_id])[item.passage_id]
+                    cited = Citation(
+                        rank=len(citations) + 1, document_id=p.document_id, title=p.title,
+                        locator=p.locator, text=p.text, score=0.0, passage_id=p.id,
+                        version=p.version, section=p.section,
+                    )
+                    citations.append(cited)
+                if all(text != item.sentence for text, _ in result + added):
+                    added.append((item.sentence, cited.rank))
+            # The items follow the sentences of the passage that announced them.
+            last = max(i for i, (_, r) in enumerate(result) if r == rank)
+            result[last + 1 : last + 1] = added
+        return result
+
     def _check(self, question: str) -> str:
         question = " ".join(question.split())
         if not question:
@@ -284,8 +248,12 @@ class AnswerService:
 
     def _select_sentences(
         self, question: str, result: SearchResult, citations: list[Citation]
-    ) -> list[tuple[str, int]]:
-        """Quote the sentences closest to the question from the top three passages."""
+    ) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+        """Quote the sentences closest to the question from the top three passages.
+
+        Returns (quoted, every candidate best first); the best passage always has a sentence
+        quoted, since it is the one a reader checks first.
+        """
         candidates: list[tuple[int, int, str]] = []  # (citation rank, position, sentence)
         for citation in citations[:3]:
             for position, sentence in enumerate(split_sentences(citation.text)):
@@ -293,15 +261,19 @@ class AnswerService:
                 if len(sentence) >= 20 and not is_question(sentence):
                     candidates.append((citation.rank, position, sentence))
         if not candidates:
-            return [(citations[0].text, citations[0].rank)]
+            return [(citations[0].text, citations[0].rank)], []
         texts = [c[2] for c in candidates]
         query_vector = result.query_vector
         if query_vector is None:
             query_vector = self.searcher.embedder.embed_queries([question])[0]
         similarity = self.sentence_vectors.embed(texts) @ np.asarray(query_vector)
         lexical = self.searcher.lexical
+        # A sentence that states what is asked (a date for "when", a figure for "how many")
+        # is worth more than one that only shares its words.
+        wanted = asked_attributes(question)
         scores = [
             0.75 * float(sim) + 0.25 * lexical.term_coverage(question, text) + 0.04 * (3 - rank)
+            + 0.08 * any(a.stated.search(text) for a in wanted)
             for sim, (rank, _, text) in zip(similarity, candidates)
         ]
         order = sorted(range(len(candidates)), key=lambda i: -scores[i])
@@ -323,6 +295,10 @@ class AnswerService:
             chosen.append(i)
             per_passage[rank] = per_passage.get(rank, 0) + 1
             length += len(text)
+        top = next((i for i in order if candidates[i][0] == citations[0].rank), None)
+        if top is not None and all(candidates[i][0] != citations[0].rank for i in chosen):
+            chosen.append(top)
         chosen.sort(key=lambda i: (candidates[i][0], candidates[i][1]))
-        return [(candidates[i][2], candidates[i][0]) for i in chosen]
+        ranked = [(candidates[i][2], candidates[i][0]) for i in order]
+        return [(candidates[i][2], candidates[i][0]) for i in chosen], ranked
 

@@ -5,6 +5,12 @@ With a language model, the last few turns and the new message go to the
 clearly a follow-up — short, opening with "and", "what about", "y en", "et en"... and with no
 verb of its own — borrows the topic of the previous question; anything else is searched as
 typed, because guessing wrong would answer a question nobody asked.
+
+A follow-up keeps its own subject. "And what about funding?" after a question on the
+reflection period is a question about funding: only a new place or name ("and in Spain?",
+"what about Eurojust?") is put into the previous question; a new subject is searched as
+written. A model's rewrite that drops the message's own words, or that is the previous
+question with the new subject tacked on, is not used.
 """
 
 from __future__ import annotations
@@ -14,12 +20,11 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from prompts import Prompt, load_prompt
 
-if TYPE_CHECKING:
-    from .generation import TextGenerator
+from .answer_types import TextGenerator
+from .prompt_data import neutralise
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +128,53 @@ def carry_over(message: str, previous: str) -> str:
         if same:
             start, end = same[-1]
             return previous[:start] + name + previous[end:]
-    return f"{previous.rstrip(' ?？')} — {fragment}?"
+    # A new place or name for the same question ("and in Spain?", "and Eurojust?").
+    if is_country(name) or name[:1].isupper():
+        return f"{previous.rstrip(' ?？')} — {fragment}?"
+    # A new subject ("what about funding?"): it is the question now; search it as written.
+    return message
+
+
+_STOPWORDS = {
+    "the", "a", "an", "of", "to", "in", "on", "for", "and", "or", "what", "about", "how",
+    "is", "are", "do", "does", "their", "its", "el", "la", "los", "las", "de", "del", "en", "y",
+    "le", "les", "des", "du", "et", "o", "os", "as", "da", "em", "e", "que",
+}
+
+
+def own_words(message: str) -> list[str]:
+    """The words that make a follow-up's own subject ("and what about funding?" -> funding)."""
+    split = split_opener(message)
+    rest = split[1] if split else message
+    return [w for w in _words(rest) if w not in _STOPWORDS and w not in VERBS and len(w) > 1]
+
+
+def _new_subject(message: str) -> bool:
+    """The follow-up brings a new subject ("what about funding?"), not a place or a name."""
+    split = split_opener(message)
+    fragment = split[1].strip(" ?？!.") if split else ""
+    first, _, rest = fragment.partition(" ")
+    name = rest if _plain(first) in PREPOSITIONS and rest else fragment
+    names_something = any(word[:1].isupper() for word in fragment.split())
+    return bool(fragment) and not is_country(name) and not names_something
+
+
+def keeps_subject(rewrite: str, message: str, previous: str) -> bool:
+    """A model's rewrite of a new-subject follow-up keeps that subject and does not just
+    extend the old question. (A new place or name is the model's to resolve: "over there in
+    Madrid" may well become "in Spain".)"""
+    if not _new_subject(message):
+        return True
+    words = set(_words(rewrite))
+
+    def present(word: str) -> bool:
+        return any(w == word or (min(len(w), len(word)) >= 5 and w[:5] == word[:5]) for w in words)
+
+    if not all(present(w) for w in own_words(message)):
+        return False
+    # The old question with "— funding" appended is the old question still.
+    old = [w for w in _words(previous) if w not in _STOPWORDS and w not in VERBS and len(w) > 2]
+    return not old or not all(present(w) for w in old)
 
 
 def _named_after(text: str) -> list[tuple[int, int, str]]:
@@ -168,13 +219,14 @@ class FollowupRewriter:
             return message
         if self.generator is not None:
             rewritten = self._ask_model(message, history[-self.turns:])
-            if rewritten:
+            unchanged = _words(rewritten) == _words(history[-1][0])  # the old question again
+            if rewritten and not unchanged and keeps_subject(rewritten, message, history[-1][0]):
                 return rewritten
+            if rewritten:
+                log.info("follow-up rewrite not used (it changes the question): %r", rewritten)
         return carry_over(message, history[-1][0]) if is_followup(message) else message
 
     def _ask_model(self, message: str, turns: Sequence[tuple[str, str]]) -> str:
-        from .generation import neutralise
-
         conversation = "\n".join(
             f"User: {neutralise(q)}\nAssistant: {neutralise(_shorten(a))}" for q, a in turns
         )

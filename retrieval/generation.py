@@ -16,13 +16,14 @@ import logging
 import re
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
-from typing import Protocol
+from dataclasses import replace
 
 from prompts import Prompt, load_prompt
 
-from .answer import NOT_FOUND, Answer, Citation
-from .citation_check import CitationCheck, check_citations, complete_sentences
+from .answer_texts import MODEL_NOT_ANSWERED, NOT_FOUND, RELATED_ONLY
+from .answer_types import Answer, Citation, GenerationTrace, TextGenerator
+from .citation_check import check_citations, complete_sentences
+from .prompt_data import neutralise
 
 log = logging.getLogger(__name__)
 
@@ -31,19 +32,6 @@ PartialCallback = Callable[[str], None]
 
 class GenerationTimeout(TimeoutError):
     """The model did not finish within its time budget."""
-
-
-class TextGenerator(Protocol):
-    """The one interface jitbot needs from a language model."""
-
-    #: recorded with each answer, e.g. "openai:qwen2.5-7b-instruct"
-    name: str
-
-    def complete(self, system: str, user: str) -> str: ...
-
-    def stream(self, system: str, user: str) -> Iterator[str]:
-        """The reply in pieces, as they arrive."""
-        ...
 
 
 class LangChainGenerator:
@@ -69,29 +57,7 @@ class LangChainGenerator:
                 yield piece
 
 
-@dataclass(frozen=True)
-class GenerationTrace:
-    """What happened when the model was asked, for the note shown and for evaluation."""
-
-    outcome: str  # kept | trimmed | fallback | not_answered | error
-    raw_text: str = ""
-    check: CitationCheck | None = None
-    error: str = ""
-
-
 # --- the prompt's passages -----------------------------------------------------------------
-# Tags that delimit the prompt's parts. Inside document text they are neutralised, so that a
-# document cannot close its own <passage> and speak outside it.
-_DELIMITERS = re.compile(
-    r"<\s*/?\s*(?:passages?|question|conversation|last_message|system|user|assistant)\b[^>]*>",
-    re.IGNORECASE,
-)
-
-
-def neutralise(text: str) -> str:
-    return _DELIMITERS.sub(lambda m: m[0].replace("<", "&lt;").replace(">", "&gt;"), text)
-
-
 def format_passages(citations: Sequence[Citation]) -> str:
     return "\n\n".join(
         f'<passage id="{c.rank}" source="{html.escape(neutralise(c.label()), quote=True)}">\n'
@@ -138,29 +104,30 @@ class GroundedAnswerer:
             log.warning("generation failed, answering extractively: %r", error)
             return self._fallback(extractive, _failure_note(error, getattr(self.generator, "timeout", None)),
                                   GenerationTrace("error", error=_describe(error)))
-        check = check_citations(raw, available, min_share=self.min_share)
+        gap, body = split_not_covered(raw)
+        check = check_citations(body, available, min_share=self.min_share)
         trace = GenerationTrace(check.verdict, raw, check)
         if check.verdict == "not_answered":
             # As when retrieval abstains: "not found", next to any contact points found.
             return replace(
                 extractive, answer=NOT_FOUND, abstained=not extractive.contacts,
                 citations=[], sentences=[], generator=self.generator.name, prompt=self.prompt.id,
-                note="The closest passages were read by the language model and do not answer this question.",
+                note=MODEL_NOT_ANSWERED,
                 generation=trace,
             )
         if check.verdict == "fallback":
-            return self._fallback(
+            return _related_only(self._fallback(
                 extractive,
                 "The generated answer did not cite its sources well enough; "
                 "showing quoted passages instead.",
                 trace,
-            )
+            ), gap)
         removed = check.removed
         note = (
             f"{removed} generated sentence{'s' if removed > 1 else ''} without a valid citation "
             f"{'were' if removed > 1 else 'was'} left out." if removed else ""
         )
-        return replace(
+        return _related_only(replace(
             extractive,
             answer=check.text(),
             sentences=[(s.text, rank) for s in check.kept for rank in s.cited],
@@ -168,7 +135,7 @@ class GroundedAnswerer:
             prompt=self.prompt.id,
             note=note,
             generation=trace,
-        )
+        ), gap)
 
     def _generate(
         self, system: str, user: str, available: set[int], on_partial: PartialCallback | None
@@ -188,6 +155,29 @@ class GroundedAnswerer:
         return replace(
             extractive, generator="extractive", prompt=self.prompt.id, note=note, generation=trace
         )
+
+
+# --- "related only" from the model -------------------------------------------------------
+_NOT_COVERED = re.compile(r"^\s*NOT_COVERED\s*:\s*(?P<gap>[^\n]*)\n?", re.IGNORECASE)
+
+
+def split_not_covered(raw: str) -> tuple[str, str]:
+    """(what the model says the passages do not state, the rest of its reply)."""
+    match = _NOT_COVERED.match(raw)
+    if not match:
+        return "", raw
+    gap = " ".join(match["gap"].split()).strip(" .")[:160]
+    return gap or "what was asked", raw[match.end():]
+
+
+def _related_only(answer: Answer, gap: str) -> Answer:
+    """The model found the passages only related: the answer says so, like retrieval would."""
+    if not gap or answer.outcome != "answered":
+        return answer
+    return replace(
+        answer, outcome="related_only", gaps=[gap], abstained=not answer.contacts,
+        answer=f"{RELATED_ONLY.format(gap=f'“{gap}”')} {answer.answer}",
+    )
 
 
 # --- helpers -----------------------------------------------------------------------------

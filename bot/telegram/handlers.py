@@ -11,16 +11,15 @@ import contextlib
 import functools
 import logging
 import re
-import time
 from collections.abc import Callable
-from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
 
+from bot.ask import AskResult
 from bot.users import InviteError
-from retrieval.answer import Answer, Citation, QuestionError
+from retrieval.answer_types import Citation
 
 from . import streaming
 from .access import ADMIN_ONLY, Asker
@@ -161,21 +160,9 @@ async def contacts(update: Update, context: Context) -> None:
     await answer_question(update, context, asker, text, find=_find_contacts)
 
 
-def _find_contacts(services, text: str) -> Answer:
-    """The directory's answer to "/contacts <text>", shaped like any other answer."""
-    max_chars = services.settings.max_question_chars
-    if len(text) > max_chars:
-        raise QuestionError(
-            f"The question is {len(text)} characters long; please keep it under {max_chars}."
-        )
-    started = time.perf_counter()
-    lookup = services.directory.find(text)
-    answer = Answer(
-        question=text, answer=lookup.summary, abstained=not lookup.contacts,
-        contacts=lookup.contacts, contacts_note=lookup.note if lookup.contacts else "",
-    )
-    answer.latency_ms = (time.perf_counter() - started) * 1000
-    return answer
+def _find_contacts(services, text: str, who: dict) -> AskResult:
+    """The directory's answer to "/contacts <text>" (bot/ask.py), logged like any answer."""
+    return services.ask.contacts(text, who)
 
 
 async def register(update: Update, context: Context) -> None:
@@ -228,31 +215,13 @@ async def question(update: Update, context: Context) -> None:
         await answer_question(update, context, asker, text)
 
 
-def _ask(services, text: str, history=(), on_partial=None) -> Answer:
-    if history or on_partial:  # a follow-up in this chat, or a generated answer to stream
-        return services.answer_service.answer_stream(text, history, on_partial)
-    return services.answer_service.answer(text)
-
-
-def _answer_and_log(
-    services, asker: Asker, text: str, find: Callable[[Any, str], Answer] = _ask
-) -> tuple[Answer | None, int | None, str]:
-    """Runs in a worker thread: answer, record in the query log; (answer, query id, refusal)."""
-    query_log = services.query_log
-    who = {"user_id": asker.user_id, "role": asker.role, "chat_type": asker.chat_type, "front_end": "telegram"}
-    try:
-        answer = find(services, text)
-    except QuestionError as error:
-        query_log.record(question=text[:2000], error=str(error), **who)
-        return None, None, str(error)
-    except Exception as error:
-        query_log.record(question=text[:2000], error=f"{type(error).__name__}: {error}"[:500], **who)
-        raise
-    return answer, query_log.record_answer(answer, **who), ""
+def _ask(services, text: str, who: dict, history=(), on_partial=None) -> AskResult:
+    """A question (a follow-up with the chat's last turns), answered and logged (bot/ask.py)."""
+    return services.ask.ask(text, who, history, on_partial)
 
 
 async def answer_question(
-    update: Update, context: Context, asker: Asker, text: str, find: Callable[[Any, str], Answer] = _ask
+    update: Update, context: Context, asker: Asker, text: str, find: Callable[..., AskResult] = _ask
 ) -> None:
     """Answer `text` (with `find`, the answer service by default), log it, reply in HTML."""
     message, chat = update.effective_message, update.effective_chat
@@ -263,13 +232,13 @@ async def answer_question(
             streamer = streaming.for_reply(message, quote)
         find = functools.partial(_ask, history=streaming.chat_history(context.chat_data),
                                  on_partial=streamer.push if streamer else None)
+    who = {"user_id": asker.user_id, "role": asker.role, "chat_type": asker.chat_type, "front_end": "telegram"}
     async with typing(context, chat.id, message.message_thread_id if message.is_topic_message else None):
-        answer, query_id, refusal = await run_blocking(
-            context, _answer_and_log, services_of(context), asker, text, find
-        )
+        result = await run_blocking(context, find, services_of(context), text, who)
     streamed = await streamer.finish() if streamer else None
+    answer, query_id = result.answer, result.query_id
     if answer is None:
-        await message.reply_text(refusal, parse_mode=None, reply_parameters=quote)
+        await message.reply_text(result.refusal, parse_mode=None, reply_parameters=quote)
         return
     if is_question:
         streaming.remember_turn(context.chat_data, answer.question, answer.answer)

@@ -49,3 +49,36 @@ def test_cross_lingual_questions_find_english_passages(answer):
     assert report["xling"]["hit@5"] >= 0.9, report
     assert report["xling"]["hit@1"] >= 0.6, report
     assert report["false_abstentions"] == 0, report
+
+# --- issue 12: honest, complete answers -------------------------------------------------
+EVAL = ROOT / "tests" / "eval"
+
+
+def test_qa_dev_answer_text_states_the_fact(answer):
+    report = evaluate_qa(read_questions(QA_DEV), answer)
+    assert report["passage"]["answer_text"] >= 0.85, report
+    assert report["passage"]["hit@1"] >= 0.85, report
+
+
+def test_on_topic_questions_the_knowledge_base_cannot_answer_are_not_answered(answer):
+    report = evaluate_qa(read_questions(EVAL / "qa-unanswerable.jsonl"), answer)
+    assert report["unanswerable"]["abstained"] >= 0.8, report
+
+
+def test_answerable_questions_that_pin_names_years_and_figures_are_answered(answer):
+    report = evaluate_qa(read_questions(EVAL / "qa-answerable.jsonl"), answer)
+    assert report["false_abstentions"] == 0, report
+    assert report["passage"]["hit@1"] >= 0.85 and report["passage"]["hit@5"] == 1.0, report
+    assert report["passage"]["answer_text"] >= 0.9, report
+
+
+def test_list_questions_are_answered_whole(answer):
+    report = evaluate_qa(read_questions(EVAL / "qa-lists.jsonl"), answer)
+    assert report["false_abstentions"] == 0, report
+    assert report["list"]["list_whole"] >= 0.8, report
+
+
+def test_contact_requests_in_every_phrasing_find_the_contact(answer):
+    report = evaluate_qa(read_questions(EVAL / "contact-phrasings.jsonl"), answer)
+    assert report["contact"]["n"] >= 40
+    assert report["contact"]["contact@3"] >= 0.95, report

@@ -61,7 +61,7 @@ def test_a_grounded_answer_comes_back_through_the_real_client(tmp_path, knowledg
         answer = build_services(tmp_path, knowledge, server).answer_service.answer(CLEAN)
         body = server.requests[-1]
     assert answer.answer == reply
-    assert answer.generator == "openai:standin-7b" and answer.prompt == "grounded_answer.v1"
+    assert answer.generator == "openai:standin-7b" and answer.prompt == "grounded_answer.v2"
     assert body["model"] == "standin-7b" and not body.get("stream")
     assert [m["role"] for m in body["messages"]] == ["system", "user"]
     assert body["messages"][0]["content"] == load_prompt("grounded_answer").system

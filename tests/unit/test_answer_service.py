@@ -34,7 +34,7 @@ def test_unrelated_question_abstains_without_citations(service):
 
 def test_json_has_the_documented_shape(service):
     data = service.answer("legal basis where laws are missing").to_json()
-    assert set(data) == {"question", "answer", "abstained", "citations", "contacts"}
+    assert set(data) == {"question", "answer", "abstained", "outcome", "citations", "contacts"}
     assert set(data["citations"][0]) == {"rank", "document_id", "title", "locator", "text", "score"}
     assert data["contacts"] == []
 

@@ -37,7 +37,7 @@ def test_a_grounded_answer_is_kept_and_says_which_model_and_prompt(tmp_path, fak
     assert answer.citations == extractive.citations  # retrieval, not the model, picks sources
     assert answer.sentences == [("Integrated joint investigations are usually located in the State of operation.", 1)]
     data = answer.to_json()
-    assert (data["generator"], data["prompt"]) == ("fake:list", "grounded_answer.v1")
+    assert (data["generator"], data["prompt"]) == ("fake:list", "grounded_answer.v2")
 
 
 def test_an_invented_citation_is_removed_and_the_user_told(tmp_path, fake_embedder):
@@ -112,3 +112,15 @@ def test_document_text_cannot_close_its_passage(extractive):
     assert len(re.findall(r"<passage\b", block)) == 1
     assert len(re.findall(r"</passage>", block)) == 1
     assert block.startswith('<passage id="1" source="Background paper, para. 18">')
+
+
+def test_a_model_that_finds_the_passages_only_related_gives_a_related_only_answer(tmp_path, fake_embedder):
+    reply = ("NOT_COVERED: the penalty under the Brazilian Penal Code\n"
+             "Integrated joint investigations are usually located in the State of operation [1].")
+    answer = service_with(tmp_path, fake_embedder, FakeListChatModel(responses=[reply])).answer(QUESTION)
+    assert answer.outcome == "related_only" and answer.abstained
+    assert answer.answer.startswith(
+        "The knowledge base does not say “the penalty under the Brazilian Penal Code” directly. Related passages:")
+    assert answer.answer.endswith("State of operation [1].")
+    assert answer.citations  # still listed, so a reader can follow them
+    assert answer.to_json()["abstained"] is True

@@ -1,0 +1,130 @@
+"""Finishing enumerations: "two models … The first …" is not an answer until the second is quoted.
+
+A passage that announces a count ("identified two models", "three stages") and describes
+only the first items continues in the next passages of the same document ("The second model
+is …"). A passage that ends by opening a list ("the following:", "may be identified:")
+continues with the list's items. Both are followed, passage by passage in document order,
+until every announced item is found (or a few passages have been read).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from .sentences import split_sentences
+
+#: how many following passages are read to finish an enumeration
+MAX_FOLLOW = 4
+
+_COUNTS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "both": 2,
+    "dos": 2, "tres": 3, "deux": 2, "trois": 3, "duas": 2, "dois": 2, "três": 3,
+}
+_ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth"]
+_ITEMS = (
+    r"models?|types?|typologies|sub-typologies|kinds?|forms?|categories|stages|phases|ways|"
+    r"approaches|options|elements|steps|levels|purposes|pillars|components|modalities|"
+    r"mechanisms|principles|obstacles|challenges|groups|methods|pillars"
+)
+_ANNOUNCED = re.compile(
+    rf"\b(two|three|four|five|six|both|\d)\s+(?:[\w-]+\s+){{0,2}}?({_ITEMS})\b", re.IGNORECASE
+)
+_OPENS_LIST = re.compile(r"(following|include|includes|including|identified|as follows)\s*:\s*$|:\s*$",
+                         re.IGNORECASE)
+
+#: a question that asks for every item of something
+_LIST_QUESTION = re.compile(
+    rf"\b(two|three|four|five|six|both|\d)\s+(?:[\w-]+\s+){{0,2}}?({_ITEMS}|\w+s)\b"
+    rf"|^\W*(what|which) (are the )?(\w+ ){{0,2}}({_ITEMS})\b"
+    r"|^\W*which (countries|states|instruments|programmes|programs|organizations|organisations"
+    r"|networks|meetings|years|agreements|conventions)\b"
+    r"|^\W*(list|name|enumerate)\b|\bwhat (types|kinds|forms) of\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_list(question: str) -> bool:
+    return bool(_LIST_QUESTION.search(question))
+
+
+def announced_count(text: str) -> int:
+    """How many items a passage announces ("identified two models" -> 2), 0 if none."""
+    match = _ANNOUNCED.search(text)
+    if not match:
+        return 0
+    word = match[1].lower()
+    return int(word) if word.isdigit() else _COUNTS.get(word, 0)
+
+
+def ordinals_named(text: str) -> set[int]:
+    """Which ordinal items a text introduces: "The first model …" -> {1}."""
+    found = set()
+    for i, word in enumerate(_ORDINALS, start=1):
+        if re.search(rf"\b(the|a)\s+{word}\b|\b{word}(ly)?,", text, re.IGNORECASE):
+            found.add(i)
+    return found
+
+
+@dataclass(frozen=True)
+class Continuation:
+    """A passage to add to the answer, and the sentence of it that carries the next item."""
+
+    passage_id: str
+    sentence: str
+
+
+def next_passage_ids(passage_id: str, count: int = MAX_FOLLOW) -> list[str]:
+    """The ids of the passages after `passage_id` in its document ("doc@v1#16" -> "#17", …)."""
+    head, _, ordinal = passage_id.rpartition("#")
+    if not head or not ordinal.isdigit():
+        return []
+    return [f"{head}#{int(ordinal) + i}" for i in range(1, count + 1)]
+
+
+def follow_enumeration(question: str, passage, lookup: Callable[[Sequence[str]], dict]) -> list[Continuation]:
+    """The passages (and their item sentences) that finish the enumeration `passage` starts.
+
+    `passage` has id, kind, section and text (a catalogue passage). Empty when it announces
+    nothing left unfinished. Footnotes between paragraphs are skipped; reading stops at the
+    first passage that carries no further item.
+    """
+    text = passage.text
+    wanted = announced_count(text)
+    named = ordinals_named(text)
+    is_list = asks_for_list(question)
+    if wanted:
+        missing = set(range(1, wanted + 1)) - named
+        if not missing or not named:  # all there, or a count without "the first …"
+            return []
+    elif is_list and (_OPENS_LIST.search(text.strip()) or passage.kind == "item"):
+        missing = set()  # a list opened with ":", or one of its items: read on, item by item
+    else:
+        return []
+    ids = next_passage_ids(passage.id)
+    found = lookup(ids)
+    continuations: list[Continuation] = []
+    for pid in ids:
+        following = found.get(pid)
+        if following is None or following.kind == "footnote":
+            continue
+        sentences = split_sentences(following.text)
+        if not sentences:
+            continue
+        if missing:
+            items = ordinals_named(following.text) & missing
+            if not items:
+                break
+            sentence = next((s for s in sentences if ordinals_named(s) & missing), sentences[0])
+            missing -= items
+            continuations.append(Continuation(pid, sentence))
+            if not missing:
+                break
+        else:
+            if following.kind != "item" or (passage.kind == "item" and following.section != passage.section):
+                break
+            continuations.append(Continuation(pid, sentences[0]))
+            if len(continuations) >= MAX_FOLLOW - 1:
+                break
+    return continuations
