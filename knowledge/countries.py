@@ -24,7 +24,8 @@ ALIASES = {
     "uk": "GB", "u k": "GB", "britain": "GB", "great britain": "GB", "england": "GB",
     "scotland": "GB", "wales": "GB", "northern ireland": "GB", "gran bretana": "GB",
     "grande bretagne": "GB", "gra bretanha": "GB", "inglaterra": "GB", "angleterre": "GB",
-    "usa": "US", "u s a": "US", "u s": "US", "america": "US", "united states": "US",
+    # "usa" only in capitals (CAPITAL_ALIASES): lower-case it is Spanish/Portuguese "uses".
+    "u s a": "US", "u s": "US", "america": "US", "united states": "US",
     "the states": "US", "eeuu": "US", "ee uu": "US", "eua": "US",
     "holland": "NL", "holanda": "NL", "hollande": "NL", "nederland": "NL",
     "the netherlands": "NL", "czech republic": "CZ", "turkey": "TR", "ivory coast": "CI",

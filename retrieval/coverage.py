@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from knowledge.countries import find_countries
 
 from .answer_texts import GAP_PHRASES, GAP_TERMS, GAP_YEARS
+from .language import looks_english
 
 #: words of a name that say what kind of thing it is, not which one ("Convention", "Office")
 GENERIC_NAME_WORDS = frozenset(["a", "an", "the", "of", "on", "in", "for", "to", "against", "and", "between", "among", "with", "by", "at", "de", "del", "la", "el", "los", "las", "le", "les", "du", "des", "da", "do", "dos", "das", "e", "et", "y", "o", "convention", "conventions", "protocol", "protocols", "code", "treaty", "treaties", "act", "law", "laws", "agreement", "agreements", "operation", "operations", "network", "networks", "group", "groups", "working", "office", "offices", "committee", "council", "association", "associations", "organization", "organisation", "organizations", "organisations", "programme", "program", "programmes", "handbook", "guide", "guides", "guidelines", "report", "reports", "national", "international", "united", "nations", "states", "state", "article", "articles", "framework", "decision", "decisions", "unit", "units", "union", "european", "general", "public", "prosecutor", "prosecutors", "prosecution", "prosecutions", "ministry", "department", "service", "services", "global", "regional", "member", "members", "parties", "party", "conference", "joint", "investigation", "investigations", "team", "teams", "criminal", "matters", "crime", "crimes", "persons", "person", "trafficking", "smuggling", "migrants", "human", "beings", "women", "children", "assistance", "mutual", "legal", "cooperation", "specialized", "specialised", "secretariat", "agency", "court", "courts", "system"])
@@ -235,6 +236,10 @@ def asked_attributes(question: str) -> list[Attribute]:
     return [a for a in ATTRIBUTES if a.asked.search(question)]
 
 
+def _language_neutral(phrase: str) -> bool:
+    return any(sum(c.isupper() for c in w) >= 2 or any(c.isdigit() for c in w) for w in phrase.split())
+
+
 def check_coverage(question: str, passages: Sequence[str], sentences: Sequence[str]) -> Coverage:
     """The gaps between what `question` pins down and the quoted passages and sentences."""
     quoted = QuotedText(passages, sentences)
@@ -249,7 +254,13 @@ def check_coverage(question: str, passages: Sequence[str], sentences: Sequence[s
     remainder = question
     for start, end in sorted(spans, reverse=True):
         remainder = remainder[:start] + " " * (end - start) + remainder[end:]
+    english = looks_english(question)
     for phrase in name_phrases(remainder):
+        # A name written in Spanish, French or Portuguese ("Consejo de Europa") cannot be
+        # matched word for word in an English passage: only acronyms and names with digits,
+        # which do not change across languages, are checked for those questions.
+        if not english and not _language_neutral(phrase):
+            continue
         if not quoted.names(phrase):
             coverage.missing_names.append(phrase.strip())
     # Ordinals ("at its thirteenth meeting") as written.
