@@ -90,6 +90,9 @@ class Answer:
     #: the quoted sentences with the rank of the citation each one comes from
     sentences: list[tuple[str, int]] = field(default_factory=list)
     contacts_note: str = ""
+    #: what the contact directory found, structured (ContactLookup), so that front ends can
+    #: word its summary and notes in the reader's language; None when it was not asked
+    contact_lookup: ContactLookup | None = None
     latency_ms: float = 0.0
     # --- set only when a language model was asked (retrieval/generation.py) ---
     #: who wrote the answer text: "openai:<model>", "ollama:<model>", or "extractive" (fallback)
@@ -201,6 +204,7 @@ class AnswerService:
                 abstained=not contact_lookup.contacts,
                 contacts=contact_lookup.contacts,
                 contacts_note=contact_lookup.note if contact_lookup.contacts else "",
+                contact_lookup=contact_lookup,
                 original_question=asked if question != asked else "",
             )
             answer.latency_ms = (time.perf_counter() - started) * 1000
@@ -232,6 +236,7 @@ class AnswerService:
             contacts=contacts,
             sentences=sentences,
             contacts_note=contacts_note,
+            contact_lookup=contact_lookup if contacts else None,
         )
         if question != asked:
             answer.original_question = asked
