@@ -41,11 +41,15 @@ CLI_ASKER = {"role": "operator", "chat_type": "cli", "front_end": "cli"}
 @main.command()
 @click.argument("question")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per question.")
+@click.option("--lang", type=click.Choice(["en", "es", "fr", "pt"]), default=None,
+              help="Language of the fixed texts (default: the question's own, detected).")
 @pass_services
-def ask(services: Services, question: str, as_json: bool) -> None:
+def ask(services: Services, question: str, as_json: bool, lang: str | None) -> None:
     """Answer a question from the knowledge base ('-' reads one question per stdin line)."""
     from retrieval.answer import QuestionError
 
+    from .answer_texts import question_error_text
+    from .i18n import detect_language, translator_for
     from .render import render_plain
 
     services.ensure_knowledge_base(stderr_line)
@@ -54,6 +58,7 @@ def ask(services: Services, question: str, as_json: bool) -> None:
     for text in questions:
         if question == "-" and not text.strip():
             continue
+        t = translator_for(lang or detect_language(text))
         try:
             answer = services.answer_service.answer(text)
         except QuestionError as error:
@@ -62,7 +67,7 @@ def ask(services: Services, question: str, as_json: bool) -> None:
             if as_json:
                 click.echo(json.dumps({"question": text.strip(), "error": str(error)}, ensure_ascii=False))
             else:
-                stderr_line(f"Error: {error}")
+                stderr_line(t.gettext("Error: {error}").format(error=question_error_text(str(error), t)))
             continue
         except Exception as error:
             services.query_log.record(question=text.strip()[:2000], error=f"{type(error).__name__}: {error}"[:500], **CLI_ASKER)
@@ -71,7 +76,7 @@ def ask(services: Services, question: str, as_json: bool) -> None:
         if as_json:
             click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
         else:
-            click.echo(render_plain(answer))
+            click.echo(render_plain(answer, t))
     if failed and question != "-":
         sys.exit(1)
 
