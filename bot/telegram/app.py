@@ -26,21 +26,37 @@ from telegram.ext import (
     filters,
 )
 
-from . import admin_handlers, handlers, kb_handlers
+from bot.i18n import LANGUAGES, N_, Translator, translator_for
+
+from . import admin_handlers, handlers, kb_handlers, language_handlers
 from .access import Access
 from .plumbing import RecentAnswers
 from .update_processor import PerChatUpdateProcessor
 
 log = logging.getLogger(__name__)
 
-COMMANDS = [
-    BotCommand("start", "Start, or join with an invitation"),
-    BotCommand("help", "How to ask and what the buttons do"),
-    BotCommand("contacts", "Contact points for a country or a question"),
-    BotCommand("sources", "The documents I can quote"),
-    BotCommand("about", "How the answers are made"),
+#: (command, description): descriptions are translated per language in the menus
+COMMAND_TEXTS = [
+    ("start", N_("Start, or join with an invitation")),
+    ("help", N_("How to ask and what the buttons do")),
+    ("contacts", N_("Contact points for a country or a question")),
+    ("sources", N_("The documents I can quote")),
+    ("language", N_("The language I use with you")),
+    ("about", N_("How the answers are made")),
 ]
-GROUP_COMMANDS = COMMANDS[1:] + [BotCommand("register", "Admins: let me answer in this group")]
+REGISTER_TEXT = ("register", N_("Admins: let me answer in this group"))
+
+
+def commands(t: Translator) -> list[BotCommand]:
+    return [BotCommand(name, t.gettext(text)) for name, text in COMMAND_TEXTS]
+
+
+def group_commands(t: Translator) -> list[BotCommand]:
+    return [BotCommand(name, t.gettext(text)) for name, text in COMMAND_TEXTS[1:] + [REGISTER_TEXT]]
+
+
+COMMANDS = commands(translator_for("en"))
+GROUP_COMMANDS = group_commands(translator_for("en"))
 UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
 
@@ -120,6 +136,7 @@ def add_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("contacts", handlers.contacts))
     application.add_handler(CommandHandler("register", handlers.register))
     kb_handlers.add_kb_handlers(application)  # uploads, /kb; its buttons before the generic ones
+    language_handlers.add_language_handlers(application)  # /language; its buttons too
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.question))
     application.add_handler(CallbackQueryHandler(handlers.button))
     admin_handlers.add_admin_handlers(application)
@@ -134,6 +151,11 @@ def warm_up(services) -> None:
 async def _post_init(application: Application) -> None:
     await application.bot.set_my_commands(COMMANDS)
     await application.bot.set_my_commands(GROUP_COMMANDS, scope=BotCommandScopeAllGroupChats())
+    for language in LANGUAGES[1:]:  # Telegram shows these to users whose app is in that language
+        t = translator_for(language)
+        await application.bot.set_my_commands(commands(t), language_code=language)
+        await application.bot.set_my_commands(group_commands(t), scope=BotCommandScopeAllGroupChats(),
+                                              language_code=language)
     loop = asyncio.get_running_loop()
     try:
         await loop.run_in_executor(application.bot_data["executor"], warm_up, application.bot_data["services"])

@@ -18,6 +18,7 @@ from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from bot.i18n import Translator, translator_for
 from retrieval.answer import Citation
 
 from .access import GROUP_REFUSAL, REFUSAL, Access, Asker
@@ -33,6 +34,19 @@ def services_of(context: Context):
 
 def access_of(context: Context) -> Access:
     return context.bot_data["access"]
+
+
+def translator_of(update: Update, context: Context) -> Translator:
+    """The fixed texts in the language of whoever sent the update.
+
+    A member's choice (/language) comes first, then the Telegram app's language
+    (es-419 → es, pt-BR → pt); anything else is English.
+    """
+    user = update.effective_user
+    if user is None:
+        return translator_for(None)
+    member = access_of(context).member(user.id) if "access" in context.bot_data else None
+    return translator_for((member.language if member else "") or user.language_code)
 
 
 async def run_blocking(context: Context, function: Callable[..., Any], *args: Any) -> Any:
@@ -87,7 +101,7 @@ async def refuse(update: Update, context: Context) -> None:
         if update.callback_query:
             await update.callback_query.answer()
         return
-    text = REFUSAL if private else GROUP_REFUSAL
+    text = translator_of(update, context).gettext(REFUSAL if private else GROUP_REFUSAL)
     if update.callback_query:
         await update.callback_query.answer(text, show_alert=True)
     elif message is not None:
