@@ -97,6 +97,7 @@ def contact_fields(contact: dict, t: Translator) -> dict[str, str]:
         "notes": t.gettext("note: {value}"),
         "verified": t.gettext("last verified {date}"),
         "check": t.gettext("check before use"),
+        "stale": t.gettext("{when}: check before use"),
         "not_recent": t.gettext("not verified recently"),
         "contact_point": t.gettext("Contact point"),
     }

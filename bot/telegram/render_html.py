@@ -142,7 +142,7 @@ def contact_html(contact: dict, t: Translator = ENGLISH) -> str:
     verified = contact.get("last_verified")
     if contact.get("stale"):
         when = labels["verified"].format(date=verified) if verified else labels["not_recent"]
-        lines.append(f"⚠️ <i>{escape(when)}: {escape(labels['check'])}</i>")
+        lines.append(f"⚠️ <i>{escape(labels['stale'].format(when=when))}</i>")
     elif verified:
         lines.append(escape(labels["verified"].format(date=verified)))
     return "\n".join(lines)

@@ -90,7 +90,9 @@ async def test_startup_talks_to_the_api_like_telegram_expects(bot, api):
     assert methods.index("getMe") < methods.index("getUpdates")
     assert "deleteWebhook" in methods
     menu = [c["command"] for c in api.commands['{"type": "default"}']]
-    assert menu == ["start", "help", "contacts", "sources", "about"]
+    assert menu == ["start", "help", "contacts", "sources", "language", "about"]
+    spanish = {c["command"]: c["description"] for c in api.commands['{"type": "default"}|es']}
+    assert spanish["sources"] == "Los documentos que puedo citar"  # Telegram shows it to Spanish apps
     assert "register" in [c["command"] for c in api.commands['{"type": "all_group_chats"}']]
 
 
