@@ -6,15 +6,11 @@ verbatim in their document's language (the bundled samples are English).
 
 from __future__ import annotations
 
-from .test_telegram_bot import (  # noqa: F401  (pytest fixtures shared with the main bot tests)
-    LOCATED,
-    MEMBER,
-    STRANGER,
-    api,
-    bot,
-    knowledge,
-    services,
-)
+from . import test_telegram_bot as main_tests
+from .test_telegram_bot import LOCATED, MEMBER, STRANGER
+
+# The main bot tests' fixtures: the sample knowledge base, the stand-in API, members, the bot.
+knowledge, api, services, bot = main_tests.knowledge, main_tests.api, main_tests.services, main_tests.bot
 
 
 async def test_a_spanish_speaking_member_gets_spanish_fixed_texts_and_english_quotes(bot, api, services):
