@@ -88,20 +88,31 @@ _WORDS = {
         commune procureur autorité loi pays enquête enquêtes dans au aux ou est-ce""",
     "pt": """os as do da dos das é são qual quais quem como quando onde porque pode podem
         deve devem tem têm há com uma um este esta estes estas entre sobre segundo para e também
-        equipa equipe conjunta procurador procuradores autoridade lei países investigação
+        equipa equipas equipe conjunta procurador procuradores às autoridade lei países investigação
         investigações no na nos nas ao""",
 }
 _WORD_SETS = {lang: frozenset(words.split()) for lang, words in _WORDS.items()}
-_LETTERS = {"es": "ñ¿¡", "fr": "èêàùœûîëç", "pt": "ãõâç"}
-_TOKEN = re.compile(r"[\w'-]+", re.UNICODE)
+# French elisions (l', d', qu', n', s', c', j') count as French words once split off.
+_WORD_SETS["fr"] |= {"l", "d", "qu", "n", "s", "c", "j", "dit", "est-ce"}
+#: letters (and marks) that only one of the languages writes; "¿" and "ñ" are Spanish beyond doubt
+_LETTERS = {"es": {"ñ": 1.0, "¿": 2.0, "¡": 2.0}, "fr": dict.fromkeys("èêàùœûîë", 0.5),
+            "pt": dict.fromkeys("ãõâ", 0.5)}
+#: word endings typical of one language (nação/nación/nation; internacionais/internacionales)
+_SUFFIXES = {"es": ("ción", "ciones", "ales", "idad"), "fr": ("eux", "aux", "ées", "ité"),
+             "pt": ("ção", "ções", "ões", "ais", "dade")}
+_TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
 def detect_language(text: str) -> str:
     """en, es, fr or pt: the language of a (short) question; English when unsure."""
     lowered = text.lower()
     words = _TOKEN.findall(lowered)
-    scores = {lang: sum(w in vocabulary for w in words) for lang, vocabulary in _WORD_SETS.items()}
+    scores = {lang: float(sum(w in vocabulary for w in words)) for lang, vocabulary in _WORD_SETS.items()}
     for lang, letters in _LETTERS.items():
-        scores[lang] += sum(0.5 for ch in lowered if ch in letters)
+        scores[lang] += sum(letters.get(ch, 0.0) for ch in lowered)
+    for lang, endings in _SUFFIXES.items():
+        scores[lang] += 0.5 * sum(len(w) > 5 and w.endswith(endings) for w in words)
+    if re.search(r"\w \?", text):  # French typography: a space before the question mark
+        scores["fr"] += 1
     best = max(LANGUAGES, key=lambda lang: scores[lang])  # ties go to the earlier (English)
     return best if scores[best] > 0 else DEFAULT_LANGUAGE
