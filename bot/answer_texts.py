@@ -82,3 +82,29 @@ def question_error_text(error: str, t: Translator) -> str:
             "The question is {length} characters long; please keep it under {limit} and ask one thing at a time."
         ).format(length=match[1], limit=match[2])
     return error
+
+
+_WITHIN = re.compile(r"did not answer within ([\d.]+) s")
+
+
+def generation_note(answer: Answer, t: Translator) -> str:
+    """Why the text is not what the language model wrote, from the generation trace."""
+    trace = answer.generation
+    if not answer.note or trace is None:
+        return answer.note
+    if trace.outcome == "not_answered":
+        return t.gettext("The closest passages were read by the language model and do not answer this question.")
+    if trace.outcome == "fallback":
+        return t.gettext("The generated answer did not cite its sources well enough; showing quoted passages instead.")
+    if trace.outcome == "trimmed" and trace.check is not None:
+        n = trace.check.removed
+        return t.ngettext("{n} generated sentence without a valid citation was left out.",
+                          "{n} generated sentences without a valid citation were left out.", n).format(n=n)
+    if trace.outcome == "error":
+        if match := _WITHIN.search(answer.note):
+            return t.gettext("The language model did not answer within {seconds} s; showing quoted passages "
+                             "instead.").format(seconds=match[1])
+        if "did not answer" in answer.note:
+            return t.gettext("The language model did not answer in time; showing quoted passages instead.")
+        return t.gettext("The language model could not be reached; showing quoted passages instead.")
+    return answer.note

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from retrieval.answer import Answer
 
-from .answer_texts import body, contacts_note
+from .answer_texts import body, contacts_note, generation_note
 from .contact_texts import contact_fields
 from .i18n import ENGLISH, Translator
 
@@ -49,8 +49,8 @@ def render_plain(answer: Answer, t: Translator = ENGLISH) -> str:
     text = body(answer, t)
     if text:
         lines.append(text)
-    if answer.note:  # why the text is not what the language model wrote
-        lines.append(f"({answer.note})")
+    if note := generation_note(answer, t):  # why the text is not what the language model wrote
+        lines.append(f"({note})")
     note = contacts_note(answer, t)
     if answer.contacts or note:
         lines.append("")

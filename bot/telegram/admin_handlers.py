@@ -89,19 +89,19 @@ def stats_caption(stats: LogStats, t: Translator = ENGLISH) -> str:
     return caption if len(caption) <= CAPTION_LIMIT else caption[: CAPTION_LIMIT - 1].rsplit("\n", 1)[0]
 
 
-def _stats_and_chart(query_log) -> tuple[LogStats, bytes]:
+def _stats_and_chart(query_log, t: Translator = ENGLISH) -> tuple[LogStats, bytes]:
     from bot.log_chart import stats_chart
 
     stats = compute_stats(query_log, days=STATS_DAYS)
-    return stats, stats_chart(stats)
+    return stats, stats_chart(stats, t)
 
 
 async def stats(update: Update, context: Context) -> None:
     """/stats: questions per day and abstention rate over 30 days, as a chart and figures."""
     if not await admin_or_refuse(update, context):
         return
-    figures, png = await run_blocking(context, _stats_and_chart, services_of(context).query_log)
     t = translator_of(update, context)
+    figures, png = await run_blocking(context, _stats_and_chart, services_of(context).query_log, t)
     await update.effective_message.reply_photo(png, caption=stats_caption(figures, t), filename="stats.png")
 
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from html import escape
 
-from bot.answer_texts import body, contacts_note
+from bot.answer_texts import body, contacts_note, generation_note
 from bot.contact_texts import contact_fields
 from bot.i18n import ENGLISH, Translator
 from retrieval.answer import Answer, Citation
@@ -158,8 +158,8 @@ def answer_html(answer: Answer, t: Translator = ENGLISH) -> str:
     text = body(answer, t)
     if text:
         parts.append(escape(text))
-    if answer.note:  # why the text is not what the language model wrote
-        parts.append(f"<i>{escape(answer.note)}</i>")
+    if note := generation_note(answer, t):  # why the text is not what the language model wrote
+        parts.append(f"<i>{escape(note)}</i>")
     note = contacts_note(answer, t)
     if answer.contacts or note:
         note = f"\n<i>{escape(note)}</i>" if note else ""

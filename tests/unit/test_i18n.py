@@ -119,3 +119,13 @@ def test_a_members_language_choice_is_stored_and_survives_a_role_change(tmp_path
     assert users.member(7).language == "pt" and users.member(7).role == "coordinator"
     assert not users.set_language(8, "es")  # not a member
     assert UserStore(tmp_path / "users.db").member(7).language == "pt"  # reopened: migrations re-run safely
+
+
+def test_the_note_about_a_generated_answer_follows_the_language():
+    from retrieval.generation import GenerationTrace
+
+    answer = cited_answer()
+    answer.note = "The language model did not answer within 20 s; showing quoted passages instead."
+    answer.generation = GenerationTrace("error", error="TimeoutError")
+    assert "(El modelo de lenguaje no respondió en 20 s; se muestran en su lugar los pasajes citados.)" in render_plain(answer, ES)
+    assert f"({answer.note})" in render_plain(answer)
