@@ -13,7 +13,21 @@ from babel.lists import format_list
 
 from knowledge.countries import country_phrase
 
-from .i18n import Translator
+from .i18n import N_, Translator
+
+#: knowledge.contact_vocabulary's topic labels, as notes name them ("No contact point on
+#: file for extradition"); a test checks that every label there is here
+TOPIC_LABELS = (
+    N_("joint investigations"), N_("mutual legal assistance"), N_("central authority"),
+    N_("trafficking in persons"), N_("smuggling of migrants"), N_("modern slavery"),
+    N_("labour exploitation"), N_("police cooperation"), N_("prosecutors"), N_("experts"),
+    N_("extradition"), N_("asset recovery"), N_("financial investigations"), N_("cybercrime"),
+    N_("child exploitation"), N_("victim protection"), N_("organized crime"),
+)
+
+
+def topics(labels: list[str], t: Translator) -> str:
+    return format_list([t.gettext(label) for label in labels], style="or", locale=t.language)
 
 
 def country(code: str, t: Translator) -> str:
@@ -55,13 +69,11 @@ def note_text(note, t: Translator) -> str:
                 places=where, languages=languages)
         return t.gettext("No contact point lists {languages} among their languages.").format(languages=languages)
     if kind == "no_topic_here":
-        topics = format_list(v["topics"], style="or", locale=t.language)
         return t.gettext(
             "None of the contact points in {places} is listed for {topics}; these are the ones on file there."
-        ).format(places=where, topics=topics)
+        ).format(places=where, topics=topics(v["topics"], t))
     if kind == "no_topic":
-        topics = format_list(v["topics"], style="or", locale=t.language)
-        return t.gettext("No contact point on file for {topics}.").format(topics=topics)
+        return t.gettext("No contact point on file for {topics}.").format(topics=topics(v["topics"], t))
     if kind == "name_something":
         return t.gettext("Name a country, a network or a topic to look up contact points.")
     if kind == "no_country_named":

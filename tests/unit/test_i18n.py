@@ -129,3 +129,15 @@ def test_the_note_about_a_generated_answer_follows_the_language():
     answer.generation = GenerationTrace("error", error="TimeoutError")
     assert "(El modelo de lenguaje no respondió en 20 s; se muestran en su lugar los pasajes citados.)" in render_plain(answer, ES)
     assert f"({answer.note})" in render_plain(answer)
+
+
+def test_every_contact_topic_the_directory_knows_has_a_translatable_label():
+    from bot.contact_texts import TOPIC_LABELS
+    from knowledge.contact_vocabulary import CONCEPTS
+
+    assert {c.label for c in CONCEPTS} <= set(TOPIC_LABELS)
+    lookup = directory().for_question("Who handles extradition in Germany?")
+    answer = Answer("q", lookup.summary, False, contacts=lookup.contacts, contacts_note=lookup.note,
+                    contact_lookup=lookup)
+    assert ("Ninguno de los puntos de contacto en Alemania figura para extradición; "
+            "estos son los que constan allí.") in render_plain(answer, ES)
