@@ -22,6 +22,9 @@ NOT_FOUND_TEXT = N_(
 RELATED_ONLY_TEXT = N_("The knowledge base does not say this directly. Related passages:")
 
 
+_RELATED_HEADING = re.compile(r"\A[^\n\[]*?Related passages:\s*")
+
+
 def outcome(answer: Answer) -> str:
     """answered | related | not_found, from the answer's typed outcome when it has one."""
     typed = getattr(answer, "outcome", None)
@@ -42,10 +45,9 @@ def answer_text(answer: Answer, t: Translator) -> str:
     kind = outcome(answer)
     if kind == "not_found":
         return t.gettext(NOT_FOUND_TEXT)
-    if kind == "related" and RELATED_ONLY_TEXT not in answer.answer:
-        return t.gettext(RELATED_ONLY_TEXT) + ("\n" + answer.answer if answer.answer else "")
-    if kind == "related":
-        return answer.answer.replace(RELATED_ONLY_TEXT, t.gettext(RELATED_ONLY_TEXT))
+    if kind == "related":  # retrieval's own English heading, if any, gives way to the translated one
+        quoted = _RELATED_HEADING.sub("", answer.answer, count=1)
+        return t.gettext(RELATED_ONLY_TEXT) + ("\n" + quoted if quoted else "")
     return answer.answer
 
 

@@ -141,3 +141,11 @@ def test_every_contact_topic_the_directory_knows_has_a_translatable_label():
                     contact_lookup=lookup)
     assert ("Ninguno de los puntos de contacto en Alemania figura para extradición; "
             "estos son los que constan allí.") in render_plain(answer, ES)
+
+
+def test_retrievals_own_english_heading_of_a_related_only_answer_is_replaced_not_doubled():
+    answer = cited_answer()
+    answer.answer = f"The knowledge base does not say whether Chile allows it directly. Related passages:\n{QUOTE} [1]"
+    answer.outcome = "related_only"
+    assert render_plain(answer, FR).startswith(
+        "La base de connaissances ne le dit pas expressément. Passages connexes :\n" + QUOTE + " [1]\n")
