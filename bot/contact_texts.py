@@ -90,7 +90,7 @@ def summary(lookup, t: Translator) -> str:
     if not lookup.contacts:
         return notes_text(lookup, t) or lookup.note
     n = len(lookup.contacts)
-    if lookup.countries:
+    if getattr(lookup, "countries", None):
         return t.ngettext(
             "{n} contact point on file for {places}.", "{n} contact points on file for {places}.", n
         ).format(n=n, places=places(lookup.countries, t))

@@ -236,7 +236,7 @@ class AnswerService:
             contacts=contacts,
             sentences=sentences,
             contacts_note=contacts_note,
-            contact_lookup=contact_lookup if contacts else None,
+            contact_lookup=contact_lookup,
         )
         if question != asked:
             answer.original_question = asked
