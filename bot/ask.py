@@ -89,7 +89,7 @@ class AskService:
         answer = Answer(
             question=text, answer=lookup.summary, abstained=not lookup.contacts,
             contacts=lookup.contacts, contacts_note=lookup.note if lookup.contacts else "",
-            outcome="contacts" if lookup.contacts else "not_found",
+            outcome="contacts" if lookup.contacts else "not_found", contact_lookup=lookup,
         )
         answer.latency_ms = (time.perf_counter() - started) * 1000
         return answer

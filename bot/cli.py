@@ -37,10 +37,14 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
 @main.command()
 @click.argument("question")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per question.")
+@click.option("--lang", type=click.Choice(["en", "es", "fr", "pt"]), default=None,
+              help="Language of the fixed texts (default: the question's own, detected).")
 @pass_services
-def ask(services: Services, question: str, as_json: bool) -> None:
+def ask(services: Services, question: str, as_json: bool, lang: str | None) -> None:
     """Answer a question from the knowledge base ('-' reads one question per stdin line)."""
+    from .answer_texts import question_error_text
     from .ask import CLI_ASKER
+    from .i18n import detect_language, translator_for
     from .render import render_plain
 
     services.ensure_knowledge_base(stderr_line)
@@ -49,17 +53,18 @@ def ask(services: Services, question: str, as_json: bool) -> None:
     for text in questions:
         if question == "-" and not text.strip():
             continue
+        t = translator_for(lang or detect_language(text))
         result = services.ask.ask(text, CLI_ASKER)
         if result.answer is None:
             failed = True
             if as_json:
                 click.echo(json.dumps({"question": text.strip(), "error": result.refusal}, ensure_ascii=False))
             else:
-                stderr_line(f"Error: {result.refusal}")
+                stderr_line(t.gettext("Error: {error}").format(error=question_error_text(result.refusal, t)))
         elif as_json:
             click.echo(json.dumps(result.answer.to_json(), ensure_ascii=False))
         else:
-            click.echo(render_plain(result.answer))
+            click.echo(render_plain(result.answer, t))
     if failed and question != "-":
         sys.exit(1)
 

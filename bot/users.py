@@ -15,6 +15,7 @@ from pathlib import Path
 import sqlite_utils
 from sqlite_utils import Migrations
 
+from bot.i18n import N_
 from knowledge.shared_sqlite import locked, open_shared_database
 
 ROLES = ("prosecutor", "coordinator", "admin")
@@ -48,6 +49,12 @@ def create_users(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def add_user_language(db: sqlite_utils.Database) -> None:
+    """The language a member chose with /language ("" or null: their Telegram app's)."""
+    db["users"].add_column("language", str)
+
+
 class InviteError(ValueError):
     """An invitation that cannot be used (unknown, expired, used up, revoked)."""
 
@@ -57,6 +64,8 @@ class Member:
     telegram_id: int
     role: str
     name: str = ""
+    #: chosen with /language (en, es, fr, pt); "" means the Telegram app's language
+    language: str = ""
 
     @property
     def is_admin(self) -> bool:
@@ -136,7 +145,17 @@ class UserStore:
     @locked
     def member(self, telegram_id: int) -> Member | None:
         row = self._user_row(telegram_id)
-        return Member(row["telegram_id"], row["role"], row["name"] or "") if row else None
+        if not row:
+            return None
+        return Member(row["telegram_id"], row["role"], row["name"] or "", row.get("language") or "")
+
+    @locked
+    def set_language(self, telegram_id: int, language: str) -> bool:
+        """Remember a member's language for the bot's fixed texts; False if not a member."""
+        if not self._user_row(telegram_id):
+            return False
+        self.db["users"].update(int(telegram_id), {"language": language})
+        return True
 
     @locked
     def users(self) -> list[dict]:
@@ -181,14 +200,14 @@ class UserStore:
         """Enrol `telegram_id` with the invitation's role; raises InviteError if unusable."""
         rows = list(self.db["invites"].rows_where("code_hash = ?", [_hash(code.strip())]))
         if not rows:
-            raise InviteError("This invitation link is not valid.")
+            raise InviteError(N_("This invitation link is not valid."))
         invite = rows[0]
         if invite["revoked"]:
-            raise InviteError("This invitation has been withdrawn.")
+            raise InviteError(N_("This invitation has been withdrawn."))
         if invite["expires_at"] and datetime.fromisoformat(invite["expires_at"]) <= utcnow():
-            raise InviteError("This invitation has expired.")
+            raise InviteError(N_("This invitation has expired."))
         if invite["uses"] >= invite["max_uses"]:
-            raise InviteError("This invitation has already been used.")
+            raise InviteError(N_("This invitation has already been used."))
         with self.db.conn:
             self.db["invites"].update(invite["id"], {"uses": invite["uses"] + 1})
             member = self.add_user(telegram_id, invite["role"], name, added_by=f"invite:{invite['id']}")

@@ -39,12 +39,27 @@ from .countries import LOCALES, CountryMatch, country_phrase, find_countries, no
 Intent = Literal["none", "contact", "mixed"]
 
 
+@dataclass(frozen=True)
+class ContactNote:
+    """One thing the directory says about a lookup, as a kind and its values (codes, names).
+
+    `text` is the English sentence; front ends word `kind` and `values` in the reader's
+    language (bot/contact_texts.py), so the sentence patterns here are the only English.
+    """
+
+    kind: str  # unknown_place | no_country | no_network | no_language | no_topic_here | no_topic | name_something | no_country_named
+    values: dict = field(default_factory=dict)
+    text: str = ""
+
+
 @dataclass
 class ContactLookup:
     """Contacts for a question; `intent` says whether it asked for contacts only or also the law."""
 
     contacts: list[dict] = field(default_factory=list)
     note: str = ""
+    #: the same as `note`, structured (one ContactNote per sentence)
+    notes: list[ContactNote] = field(default_factory=list)
     intent: Intent = "none"
     countries: list[str] = field(default_factory=list)  # ISO codes named in the question
     #: for a mixed question, its legal part alone (what passages are searched for), else ""
@@ -251,21 +266,20 @@ def lookup(contacts: list[dict], text: str, *, explicit: bool = False, limit: in
     if parsed.intent == "none":
         return result
     if parsed.unknown_place:
-        result.note = (
+        return _noted(result, [ContactNote("unknown_place", {"place": parsed.unknown_place}, (
             f"I do not recognise “{parsed.unknown_place}” as a country, so I cannot say who the "
             "contact point there is. Name the country (e.g. Netherlands, Países Bajos or NL)."
-        )
-        return result
-    notes: list[str] = []
+        ))])
+    notes: list[ContactNote] = []
     candidates = contacts
     if codes:
         for code in codes:
             if not any(c["country_code"] == code for c in contacts):
-                notes.append(f"No contact point on file for {country_phrase(code)}.")
+                notes.append(ContactNote("no_country", {"country": code},
+                                         f"No contact point on file for {country_phrase(code)}."))
         candidates = [c for c in contacts if c["country_code"] in codes]
         if not candidates:
-            result.note = " ".join(notes)
-            return result
+            return _noted(result, notes)
     covered = [code for code in codes if any(c["country_code"] == code for c in candidates)]
     where = f" in {_places(covered)}" if covered else ""
     if parsed.networks:
@@ -273,20 +287,20 @@ def lookup(contacts: list[dict], text: str, *, explicit: bool = False, limit: in
         if in_network:
             candidates = in_network
         else:
-            notes.append(f"No {' or '.join(parsed.networks)} contact point on file{where}.")
+            notes.append(ContactNote("no_network", {"networks": list(parsed.networks), "countries": covered},
+                                     f"No {' or '.join(parsed.networks)} contact point on file{where}."))
             if not codes:
-                result.note = " ".join(notes)
-                return result
+                return _noted(result, notes)
     if parsed.languages:
         speakers = [c for c in candidates if set(parsed.languages) & set(c["languages"].split(";"))]
         names = " or ".join(Locale("en").languages.get(code, code) for code in parsed.languages)
         if speakers:
             candidates = speakers
         else:
-            notes.append(f"No contact point{where} lists {names} among their languages.")
+            notes.append(ContactNote("no_language", {"languages": list(parsed.languages), "countries": covered},
+                                     f"No contact point{where} lists {names} among their languages."))
             if not codes:
-                result.note = " ".join(notes)
-                return result
+                return _noted(result, notes)
     scored = [(c, _score(c, parsed.concepts, parsed.languages)) for c in candidates]
     if parsed.concepts:
         matching = [(c, s) for c, s in scored if s > 0]
@@ -294,19 +308,28 @@ def lookup(contacts: list[dict], text: str, *, explicit: bool = False, limit: in
             scored = matching
         elif codes:
             labels = " or ".join(c.label for c in parsed.concepts)
-            notes.append(f"None of the contact points{where} is listed for {labels}; "
-                         "these are the ones on file there.")
+            notes.append(ContactNote("no_topic_here", {"topics": [c.label for c in parsed.concepts],
+                                                       "countries": covered},
+                                     f"None of the contact points{where} is listed for {labels}; "
+                                     "these are the ones on file there."))
         elif not (parsed.networks or parsed.languages):
-            result.note = f"No contact point on file for {' or '.join(c.label for c in parsed.concepts)}."
-            return result
+            labels = " or ".join(c.label for c in parsed.concepts)
+            return _noted(result, [ContactNote("no_topic", {"topics": [c.label for c in parsed.concepts]},
+                                               f"No contact point on file for {labels}.")])
     elif not (codes or parsed.networks or parsed.languages):
-        result.note = "Name a country, a network or a topic to look up contact points."
-        return result
+        return _noted(result, [ContactNote(
+            "name_something", {}, "Name a country, a network or a topic to look up contact points.")])
     if not codes:
-        notes.append("No country named: these are the closest matches across the directory.")
+        notes.append(ContactNote("no_country_named", {},
+                                 "No country named: these are the closest matches across the directory."))
     scored.sort(key=lambda cs: (-cs[1], cs[0].get("stale", False), _days(cs[0]), cs[0]["id"]))
     result.contacts = [c for c, _ in scored[:limit]]
-    result.note = " ".join(notes)
+    return _noted(result, notes)
+
+
+def _noted(result: ContactLookup, notes: list[ContactNote]) -> ContactLookup:
+    result.notes = notes
+    result.note = " ".join(n.text for n in notes)
     return result
 
 

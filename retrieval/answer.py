@@ -124,6 +124,7 @@ class AnswerService:
                 outcome="contacts" if contact_lookup.contacts else "not_found",
                 contacts=contact_lookup.contacts,
                 contacts_note=contact_lookup.note if contact_lookup.contacts else "",
+                contact_lookup=contact_lookup,
                 original_question=asked if question != asked else "",
             )
             answer.latency_ms = (time.perf_counter() - started) * 1000
@@ -166,6 +167,7 @@ class AnswerService:
             contacts_note=contacts_note,
             outcome=outcome,
             gaps=gaps,
+            contact_lookup=contact_lookup,
         )
         if question != asked:
             answer.original_question = asked

@@ -93,6 +93,9 @@ class Answer:
     #: the quoted sentences with the rank of the citation each one comes from
     sentences: list[tuple[str, int]] = field(default_factory=list)
     contacts_note: str = ""
+    #: what the contact directory found, structured (knowledge.contact_query.ContactLookup),
+    #: so that front ends can word its summary and notes in the reader's language
+    contact_lookup: object | None = None
     latency_ms: float = 0.0
     #: answered | related_only | not_found | contacts (see the module docstring)
     outcome: Outcome = "answered"

@@ -10,17 +10,19 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from bot.i18n import N_
 from bot.users import Member, UserStore
 
-REFUSAL = (
+# Shown through the member's Translator: t.gettext(REFUSAL)
+REFUSAL = N_(
     "Sorry, this assistant is only for members of the prosecutors' network. "
     "To join, ask your network coordinator for an invitation link."
 )
-GROUP_REFUSAL = (
+GROUP_REFUSAL = N_(
     "This group is not registered with the assistant. "
     "A network admin can register it by sending /register here."
 )
-ADMIN_ONLY = "Only a network admin can do this."
+ADMIN_ONLY = N_("Only a network admin can do this.")
 
 
 @dataclass(frozen=True)

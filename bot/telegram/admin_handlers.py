@@ -15,17 +15,25 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import Application, CommandHandler
 
+from bot.i18n import ENGLISH, N_, Translator
 from bot.log_reports import LogStats, compute_stats, recent_unanswered
 
 from .access import ADMIN_ONLY
-from .plumbing import Context, access_of, refuse, run_blocking, services_of
+from .plumbing import (
+    Context,
+    access_of,
+    refuse,
+    run_blocking,
+    services_of,
+    translator_of,
+)
 
 log = logging.getLogger(__name__)
 
 STATS_DAYS = 30
 UNANSWERED_SHOWN = 15
-PRIVATE_ONLY = "Admin commands work in a private chat with me: the figures can reveal what members asked."
-ADMIN_HELP = (
+PRIVATE_ONLY = N_("Admin commands work in a private chat with me: the figures can reveal what members asked.")
+ADMIN_HELP = N_(
     "<b>For admins</b>\n"
     "/stats – questions per day, the share I could not answer and feedback, over 30 days\n"
     "/unanswered – recent questions I could not answer (topics only in a redacted log)"
@@ -40,77 +48,81 @@ async def admin_or_refuse(update: Update, context: Context) -> bool:
     chat, user, message = update.effective_chat, update.effective_user, update.effective_message
     if chat is None or user is None or message is None:
         return False
-    access = access_of(context)
+    access, t = access_of(context), translator_of(update, context)
     if chat.type != ChatType.PRIVATE:
         if access.asker(user.id, chat.id, chat.type) is None:
             await refuse(update, context)
         else:
-            await message.reply_text(PRIVATE_ONLY)
+            await message.reply_text(t.gettext(PRIVATE_ONLY))
         return False
     member = access.member(user.id)
     if member is None:
         await refuse(update, context)
         return False
     if not member.is_admin:
-        await message.reply_text(ADMIN_ONLY)
+        await message.reply_text(t.gettext(ADMIN_ONLY))
         return False
     return True
 
 
 # --- /stats -----------------------------------------------------------------------------
-def _percent(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.0%}"
+def _percent(value: float | None, t: Translator) -> str:
+    return t.gettext("n/a") if value is None else f"{value:.0%}"
 
 
-def stats_caption(stats: LogStats) -> str:
+def stats_caption(stats: LogStats, t: Translator = ENGLISH) -> str:
     """The headline figures, in Telegram HTML, within a photo caption's 1,024 characters."""
-    latency = ("n/a" if stats.latency_p50 is None
-               else f"{stats.latency_p50 / 1000:.1f} s median, {stats.latency_p95 / 1000:.1f} s p95")
+    latency = (t.gettext("n/a") if stats.latency_p50 is None
+               else t.gettext("{p50} s median, {p95} s p95").format(
+                   p50=f"{stats.latency_p50 / 1000:.1f}", p95=f"{stats.latency_p95 / 1000:.1f}"))
+    errors = (" " + t.gettext("({errors} refused or failed)").format(errors=stats.errors)) if stats.errors else ""
     lines = [
-        f"<b>Last {len(stats.days)} days</b> (query log: {stats.mode})",
-        f"Questions: {stats.questions}" + (f" ({stats.errors} refused or failed)" if stats.errors else ""),
-        f"Not answered: {stats.abstained} ({_percent(stats.abstention_rate)})",
-        f"Feedback: {stats.feedback_up} 👍 / {stats.feedback_down} 👎",
-        f"Answer time: {latency}",
+        t.gettext("<b>Last {days} days</b> (query log: {mode})").format(days=len(stats.days), mode=stats.mode),
+        t.gettext("Questions: {n}").format(n=stats.questions) + errors,
+        t.gettext("Not answered: {n} ({percent})").format(n=stats.abstained, percent=_percent(stats.abstention_rate, t)),
+        t.gettext("Feedback: {up} 👍 / {down} 👎").format(up=stats.feedback_up, down=stats.feedback_down),
+        t.gettext("Answer time: {latency}").format(latency=latency),
     ]
     if stats.top_documents:
-        lines.append("<b>Most cited</b>")
+        lines.append("<b>" + t.gettext("Most cited") + "</b>")
         for doc in stats.top_documents[:3]:
             title = doc["title"] or doc["document_id"]
             title = title if len(title) <= 70 else title[:69] + "…"
             lines.append(f"{doc['citations']} × {html.escape(title)}")
-    lines.append("/unanswered lists what I could not answer.")
+    lines.append(t.gettext("/unanswered lists what I could not answer."))
     caption = "\n".join(lines)
     return caption if len(caption) <= CAPTION_LIMIT else caption[: CAPTION_LIMIT - 1].rsplit("\n", 1)[0]
 
 
-def _stats_and_chart(query_log) -> tuple[LogStats, bytes]:
+def _stats_and_chart(query_log, t: Translator = ENGLISH) -> tuple[LogStats, bytes]:
     from bot.log_chart import stats_chart
 
     stats = compute_stats(query_log, days=STATS_DAYS)
-    return stats, stats_chart(stats)
+    return stats, stats_chart(stats, t)
 
 
 async def stats(update: Update, context: Context) -> None:
     """/stats: questions per day and abstention rate over 30 days, as a chart and figures."""
     if not await admin_or_refuse(update, context):
         return
-    figures, png = await run_blocking(context, _stats_and_chart, services_of(context).query_log)
-    await update.effective_message.reply_photo(png, caption=stats_caption(figures), filename="stats.png")
+    t = translator_of(update, context)
+    figures, png = await run_blocking(context, _stats_and_chart, services_of(context).query_log, t)
+    await update.effective_message.reply_photo(png, caption=stats_caption(figures, t), filename="stats.png")
 
 
 # --- /unanswered ------------------------------------------------------------------------
-def unanswered_message(rows: list[dict], mode: str) -> str:
+def unanswered_message(rows: list[dict], mode: str, t: Translator = ENGLISH) -> str:
     if not rows:
         if mode == "off":
-            return "The query log is off (JITBOT_QUERY_LOG=off): it keeps only daily counts, no questions."
-        return "No unanswered questions in the log."
-    lines = ["<b>Recent questions I could not answer</b>", ""]
+            return t.gettext("The query log is off (JITBOT_QUERY_LOG=off): it keeps only daily counts, no questions.")
+        return t.gettext("No unanswered questions in the log.")
+    lines = ["<b>" + t.gettext("Recent questions I could not answer") + "</b>", ""]
     for row in rows:
         when = row["time"][:16].replace("T", " ")
         if row["question"] is None:
-            topics = ", ".join(row["topics"]) or "no recognised topic"
-            entry = f"• {when} — <i>redacted</i>, topics: {topics} ({row['question_chars']} characters)"
+            topics = ", ".join(row["topics"]) or t.gettext("no recognised topic")
+            entry = f"• {when} — " + t.gettext("<i>redacted</i>, topics: {topics} ({chars} characters)").format(
+                topics=html.escape(topics), chars=row["question_chars"])
         else:
             text = " ".join(row["question"].split())
             text = text if len(text) <= 300 else text[:299] + "…"
@@ -118,7 +130,7 @@ def unanswered_message(rows: list[dict], mode: str) -> str:
         if len("\n".join(lines + [entry])) > MESSAGE_LIMIT - 100:
             break
         lines.append(entry)
-    lines += ["", "Add a document that covers them with <code>jitbot kb add</code>."]
+    lines += ["", t.gettext("Add a document that covers them with <code>jitbot kb add</code>.")]
     return "\n".join(lines)
 
 
@@ -128,7 +140,7 @@ async def unanswered(update: Update, context: Context) -> None:
         return
     query_log = services_of(context).query_log
     rows = await run_blocking(context, recent_unanswered, query_log, UNANSWERED_SHOWN)
-    await update.effective_message.reply_text(unanswered_message(rows, query_log.mode))
+    await update.effective_message.reply_text(unanswered_message(rows, query_log.mode, translator_of(update, context)))
 
 
 # --- retention ----------------------------------------------------------------------------

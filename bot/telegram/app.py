@@ -21,7 +21,7 @@ from telegram.ext import (
     filters,
 )
 
-from . import admin_handlers, handlers, kb_handlers, menus
+from . import admin_handlers, handlers, kb_handlers, language_handlers, menus
 from .access import Access
 from .callback_tokens import ButtonSigner
 from .plumbing import RecentAnswers
@@ -109,6 +109,7 @@ def add_handlers(application: Application) -> None:
     application.add_handler(CommandHandler("contacts", handlers.contacts))
     application.add_handler(CommandHandler("register", handlers.register))
     kb_handlers.add_kb_handlers(application)  # uploads, /kb; its buttons before the generic ones
+    language_handlers.add_language_handlers(application)  # /language; its buttons too
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.question))
     application.add_handler(CallbackQueryHandler(handlers.button))
     admin_handlers.add_admin_handlers(application)
@@ -121,7 +122,7 @@ def warm_up(services) -> None:
 
 
 async def _post_init(application: Application) -> None:
-    await menus.install(application)  # per role and chat type, kept current while serving
+    await menus.install(application)  # per role, chat type and language, kept current while serving
     loop = asyncio.get_running_loop()
     try:
         await loop.run_in_executor(application.bot_data["executor"], warm_up, application.bot_data["services"])

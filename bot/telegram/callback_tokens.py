@@ -20,9 +20,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.i18n import N_
+
 #: Refusals to a press that is not the presser's (one line, nothing from the answer).
-NOT_YOURS = "This button belongs to an answer for someone else. Ask your own question to see its sources or rate it."
-STALE_BUTTON = "This button is no longer valid. Please ask the question again."
+NOT_YOURS = N_("This button belongs to an answer for someone else. Ask your own question to see its sources or rate it.")
+STALE_BUTTON = N_("This button is no longer valid. Please ask the question again.")
 
 SECRET_FILE = "button-secret"
 TAG_BYTES = 12  # 96 bits: guessing is hopeless, and the data stays far below 64 bytes

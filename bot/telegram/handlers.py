@@ -17,7 +17,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
 from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
 
+from bot.answer_texts import question_error_text
 from bot.ask import AskResult
+from bot.i18n import N_, Translator
 from bot.users import InviteError
 from retrieval.answer_types import Citation
 
@@ -38,25 +40,28 @@ from .plumbing import (
     refuse,
     run_blocking,
     services_of,
+    translator_of,
     typing,
 )
 from .render_html import answer_messages, documents_messages, sources_messages
 
 log = logging.getLogger(__name__)
 
-HELP = (
+# Module-level texts are marked with N_ and translated where shown: t.gettext(HELP).
+HELP = N_(
     "Ask me a question about joint investigation teams, legal frameworks or contact points, "
     "in plain words. I answer only from the documents in my knowledge base and cite the "
     "document and paragraph for every quote; when they do not cover a question I say so.\n\n"
     "/contacts &lt;country or question&gt; – contact points\n"
     "/sources – the documents I can quote\n"
     "/about – how the answers are made\n"
+    "/language – the language I use with you\n"
     "/help – this message\n\n"
     "Under each answer, <b>Sources</b> shows the quoted passages in full and 👍/👎 tell the "
     "network whether the answer helped."
 )
-GROUP_HELP = "In this group, mention me ({mention}) with your question, or use a command."
-ABOUT = (
+GROUP_HELP = N_("In this group, mention me ({mention}) with your question, or use a command.")
+ABOUT = N_(
     "<b>JIT assistant</b> answers prosecutors' and investigators' questions on joint "
     "investigation teams, legal frameworks and contact points from an indexed knowledge base "
     "of conventions, guides and network directories.\n\n"
@@ -65,15 +70,18 @@ ABOUT = (
     "Questions, answers and feedback are logged so that the network can improve the "
     "knowledge base."
 )
-SOMETHING_WRONG = "Sorry, something went wrong while answering. Please try again in a moment."
-CONTACTS_USAGE = "Tell me whose contact you need, e.g. /contacts Italy or /contacts JIT experts in Spain"
+ROLE_NAMES = (N_("prosecutor"), N_("coordinator"), N_("admin"))  # as shown in welcome texts
+SOMETHING_WRONG = N_("Sorry, something went wrong while answering. Please try again in a moment.")
+CONTACTS_USAGE = N_("Tell me whose contact you need, e.g. /contacts Italy or /contacts JIT experts in Spain")
 
 
-def answer_keyboard(signed: SignedAnswer, with_sources: bool, chosen: int = 0) -> InlineKeyboardMarkup:
+def answer_keyboard(signed: SignedAnswer, with_sources: bool, chosen: int = 0,
+                    t: Translator | None = None) -> InlineKeyboardMarkup:
     """Sources and 👍/👎, signed for the chat and member the answer is sent to."""
     row = []
     if with_sources:
-        row.append(InlineKeyboardButton("📄 Sources", callback_data=signed.sources_data()))
+        label = t.gettext("📄 Sources") if t else "📄 Sources"
+        row.append(InlineKeyboardButton(label, callback_data=signed.sources_data()))
     row.append(InlineKeyboardButton("👍 ✓" if chosen == 1 else "👍", callback_data=signed.feedback_data(1)))
     row.append(InlineKeyboardButton("👎 ✓" if chosen == -1 else "👎", callback_data=signed.feedback_data(-1)))
     return InlineKeyboardMarkup([row])
@@ -83,10 +91,10 @@ def signed_answer(context: Context, query_id: int, chat_id: int, user_id: int) -
     return SignedAnswer(context.bot_data["buttons"], query_id, chat_id, user_id)
 
 
-def _help_text(chat_type: str, username: str | None) -> str:
+def _help_text(chat_type: str, username: str | None, t: Translator) -> str:
     if chat_type == ChatType.PRIVATE:
-        return HELP
-    return HELP + "\n\n" + GROUP_HELP.format(mention=f"@{username}" if username else "me")
+        return t.gettext(HELP)
+    return t.gettext(HELP) + "\n\n" + t.gettext(GROUP_HELP).format(mention=f"@{username}" if username else "@bot")
 
 
 # --- commands -------------------------------------------------------------------------
@@ -95,16 +103,16 @@ async def start(update: Update, context: Context) -> None:
     chat, user, message = update.effective_chat, update.effective_user, update.effective_message
     if chat is None or user is None or message is None:
         return
-    access = access_of(context)
+    access, t = access_of(context), translator_of(update, context)
     if chat.type != ChatType.PRIVATE:
         if await asker_or_refuse(update, context):
-            await message.reply_text(_help_text(chat.type, context.bot.username))
+            await message.reply_text(_help_text(chat.type, context.bot.username, t))
         return
     member = access.member(user.id)
     code = context.args[0] if context.args else ""
     if member is not None:
-        note = f"You are already a member ({member.role}).\n\n" if code else ""
-        await message.reply_text(note + HELP)
+        note = t.gettext("You are already a member ({role}).").format(role=t.gettext(member.role)) + "\n\n" if code else ""
+        await message.reply_text(note + t.gettext(HELP))
         return
     if not code:
         await refuse(update, context)
@@ -113,30 +121,33 @@ async def start(update: Update, context: Context) -> None:
         member = await run_blocking(context, access.users.redeem, code, user.id, user.full_name)
     except InviteError as error:
         if access.may_refuse(user.id):
-            await message.reply_text(f"{error} Please ask your network coordinator for a new invitation link.")
+            await message.reply_text(t.gettext(str(error)) + " " + t.gettext(
+                "Please ask your network coordinator for a new invitation link."))
         return
     log.info("Enrolled a new member as %s", member.role)  # no Telegram id or name in the log
-    await menus_of(context).set_member(context.bot, user.id, member.role)
-    await message.reply_text(f"Welcome! You are now a member ({member.role}).\n\n" + HELP)
+    await menus_of(context).set_member(context.bot, user.id, member.role, t.language)
+    welcome = t.gettext("Welcome! You are now a member ({role}).").format(role=t.gettext(member.role))
+    await message.reply_text(welcome + "\n\n" + t.gettext(HELP))
 
 
 async def help_command(update: Update, context: Context) -> None:
     if asker := await asker_or_refuse(update, context):
-        text = _help_text(update.effective_chat.type, context.bot.username)
+        t = translator_of(update, context)
+        text = _help_text(update.effective_chat.type, context.bot.username, t)
         if asker.role in ("coordinator", "admin") and update.effective_chat.type == ChatType.PRIVATE:
             from .kb_replies import COORDINATOR_HELP  # uploads and /kb (kb_handlers.py)
 
-            text += "\n\n" + COORDINATOR_HELP
+            text += "\n\n" + t.gettext(COORDINATOR_HELP)
         if asker.role == "admin" and update.effective_chat.type == ChatType.PRIVATE:
             from .admin_handlers import ADMIN_HELP  # /stats and /unanswered
 
-            text += "\n\n" + ADMIN_HELP
+            text += "\n\n" + t.gettext(ADMIN_HELP)
         await update.effective_message.reply_text(text)
 
 
 async def about(update: Update, context: Context) -> None:
     if await asker_or_refuse(update, context):
-        await update.effective_message.reply_text(ABOUT)
+        await update.effective_message.reply_text(translator_of(update, context).gettext(ABOUT))
 
 
 async def sources(update: Update, context: Context) -> None:
@@ -144,7 +155,7 @@ async def sources(update: Update, context: Context) -> None:
     if not await asker_or_refuse(update, context):
         return
     documents = await run_blocking(context, services_of(context).catalogue.documents)
-    for chunk in documents_messages(documents):
+    for chunk in documents_messages(documents, t=translator_of(update, context)):
         await update.effective_message.reply_text(chunk)
 
 
@@ -155,7 +166,7 @@ async def contacts(update: Update, context: Context) -> None:
         return
     text = " ".join(" ".join(context.args or []).split())
     if not text:
-        await update.effective_message.reply_text(CONTACTS_USAGE)
+        await update.effective_message.reply_text(translator_of(update, context).gettext(CONTACTS_USAGE))
         return
     await answer_question(update, context, asker, text, find=_find_contacts)
 
@@ -170,21 +181,22 @@ async def register(update: Update, context: Context) -> None:
     chat, user, message = update.effective_chat, update.effective_user, update.effective_message
     if chat is None or user is None or message is None:
         return
-    access = access_of(context)
+    access, t = access_of(context), translator_of(update, context)
     member = access.member(user.id)
     if chat.type == ChatType.PRIVATE:
         if member:
-            await message.reply_text("Send /register in the group you want me to answer in.")
+            await message.reply_text(t.gettext("Send /register in the group you want me to answer in."))
         else:
             await refuse(update, context)
         return
     if member is None or not member.is_admin:
         if access.may_refuse(chat.id):
-            await message.reply_text(ADMIN_ONLY)
+            await message.reply_text(t.gettext(ADMIN_ONLY))
         return
     await run_blocking(context, access.users.add_group, chat.id, chat.title or "", f"telegram:{user.id}")
     log.info("A group was registered by an admin")
-    await message.reply_text("This group is registered. " + GROUP_HELP.format(mention=f"@{context.bot.username}"))
+    await message.reply_text(t.gettext("This group is registered.") + " "
+                             + t.gettext(GROUP_HELP).format(mention=f"@{context.bot.username}"))
 
 
 # --- questions ------------------------------------------------------------------------
@@ -224,7 +236,7 @@ async def answer_question(
     update: Update, context: Context, asker: Asker, text: str, find: Callable[..., AskResult] = _ask
 ) -> None:
     """Answer `text` (with `find`, the answer service by default), log it, reply in HTML."""
-    message, chat = update.effective_message, update.effective_chat
+    message, chat, t = update.effective_message, update.effective_chat, translator_of(update, context)
     quote = ReplyParameters(message.message_id, allow_sending_without_reply=True)
     is_question, streamer = find is _ask, None
     if is_question:  # follow-ups read with the chat's last turns; a generated answer streams
@@ -238,14 +250,14 @@ async def answer_question(
     streamed = await streamer.finish() if streamer else None
     answer, query_id = result.answer, result.query_id
     if answer is None:
-        await message.reply_text(result.refusal, parse_mode=None, reply_parameters=quote)
+        await message.reply_text(question_error_text(result.refusal, t), parse_mode=None, reply_parameters=quote)
         return
     if is_question:
         streaming.remember_turn(context.chat_data, answer.question, answer.answer)
     context.bot_data["recent"].put(query_id, answer.citations)
-    chunks = answer_messages(answer)
+    chunks = answer_messages(answer, t=t)
     keyboard = answer_keyboard(signed_answer(context, query_id, chat.id, asker.user_id),
-                               with_sources=bool(answer.citations))
+                               with_sources=bool(answer.citations), t=t)
     for i, chunk in enumerate(chunks):
         last = i == len(chunks) - 1
         if i == 0 and await streaming.deliver(chunk, streamed, reply_markup=keyboard if last else None):
@@ -268,10 +280,10 @@ async def button(update: Update, context: Context) -> None:
     press = parse_answer_press(query.data)
     chat_id = query.message.chat.id if query.message is not None else None
     if press is None or chat_id is None:  # malformed, forged, or from before buttons were signed
-        await query.answer(STALE_BUTTON, show_alert=True)
+        await query.answer(translator_of(update, context).gettext(STALE_BUTTON), show_alert=True)
         return
     if not context.bot_data["buttons"].is_valid(press, chat_id, query.from_user.id):
-        await query.answer(NOT_YOURS, show_alert=True)
+        await query.answer(translator_of(update, context).gettext(NOT_YOURS), show_alert=True)
         return
     if press.kind == "fb":
         await _feedback(update, context, press)
@@ -285,13 +297,15 @@ async def _feedback(update: Update, context: Context, press: AnswerPress) -> Non
     recorded = await run_blocking(
         context, services_of(context).query_log.record_feedback, query_id, value, query.from_user.id
     )
-    await query.answer("Thank you: your feedback is recorded." if recorded else "This answer is too old to rate.")
+    t = translator_of(update, context)
+    await query.answer(t.gettext("Thank you: your feedback is recorded.") if recorded
+                       else t.gettext("This answer is too old to rate."))
     if recorded and query.message is not None:
         buttons = [b for row in (query.message.reply_markup or InlineKeyboardMarkup([])).inline_keyboard for b in row]
         with_sources = any((b.callback_data or "").startswith("src:") for b in buttons)
         signed = signed_answer(context, query_id, query.message.chat.id, query.from_user.id)
         with contextlib.suppress(BadRequest):  # "message is not modified": the same button twice
-            await query.edit_message_reply_markup(answer_keyboard(signed, with_sources, chosen=value))
+            await query.edit_message_reply_markup(answer_keyboard(signed, with_sources, chosen=value, t=t))
 
 
 async def _show_sources(update: Update, context: Context, press: AnswerPress) -> None:
@@ -305,7 +319,9 @@ async def _show_sources(update: Update, context: Context, press: AnswerPress) ->
         return
     chunks = sources_messages(citations or [])
     if not chunks:
-        chunks = ["These passages are no longer in the knowledge base (a newer version of the document replaced them). Please ask again."]
+        chunks = [translator_of(update, context).gettext(
+            "These passages are no longer in the knowledge base (a newer version of the document "
+            "replaced them). Please ask again.")]
     quote = ReplyParameters(query.message.message_id, allow_sending_without_reply=True)
     for i, chunk in enumerate(chunks):
         await context.bot.send_message(
@@ -333,8 +349,11 @@ async def on_error(update: object, context: Context) -> None:
     """Log the exception; tell the user in one line (never a traceback)."""
     log.error("Error while handling an update", exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
+        sorry = SOMETHING_WRONG
+        with contextlib.suppress(Exception):  # the apology must not fail on a broken users.db
+            sorry = translator_of(update, context).gettext(SOMETHING_WRONG)
         with contextlib.suppress(TelegramError):
             if update.callback_query:
-                await update.callback_query.answer(SOMETHING_WRONG)
+                await update.callback_query.answer(sorry)
             else:
-                await context.bot.send_message(update.effective_chat.id, SOMETHING_WRONG, parse_mode=None)
+                await context.bot.send_message(update.effective_chat.id, sorry, parse_mode=None)

@@ -20,7 +20,6 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +34,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.i18n import ENGLISH, Translator
 from knowledge.audit import Actor
 from knowledge.loaders import supported_suffixes
 
@@ -47,6 +47,7 @@ from .plumbing import (
     in_private_or_decline,
     refuse,
     services_of,
+    translator_of,
 )
 from .progress_message import LiveStatus, UploadProgress
 
@@ -109,10 +110,11 @@ def pending_of(context: Context) -> PendingConfirmations:
     return context.bot_data.setdefault("kb_pending", PendingConfirmations())
 
 
-def confirm_keyboard(token: str, yes: str) -> InlineKeyboardMarkup:
+def confirm_keyboard(token: str, yes: str, t: Translator = ENGLISH) -> InlineKeyboardMarkup:
+    """`yes` is already translated ("✅ Apply", "🗑 Remove")."""
     return InlineKeyboardMarkup([[
         InlineKeyboardButton(yes, callback_data=f"kb:{token}:yes"),
-        InlineKeyboardButton("✖ Cancel", callback_data=f"kb:{token}:no"),
+        InlineKeyboardButton(t.gettext("✖ Cancel"), callback_data=f"kb:{token}:no"),
     ]])
 
 
@@ -123,10 +125,11 @@ async def editor_or_refuse(update: Update, context: Context) -> Asker | None:
         return None
     if asker.role in EDITORS:
         return asker
+    only = translator_of(update, context).gettext(replies.EDITORS_ONLY)
     if update.callback_query:
-        await update.callback_query.answer(replies.EDITORS_ONLY, show_alert=True)
+        await update.callback_query.answer(only, show_alert=True)
     else:
-        await update.effective_message.reply_text(replies.EDITORS_ONLY)
+        await update.effective_message.reply_text(only)
     return None
 
 
@@ -159,16 +162,16 @@ async def upload(update: Update, context: Context) -> None:
     asker = await editor_or_refuse(update, context)
     if asker is None:
         return
-    document = message.document
+    document, t = message.document, translator_of(update, context)
     name = safe_file_name(document.file_name)
     suffix = Path(name).suffix.lower()
     if suffix not in supported_suffixes() | CONTACT_SUFFIXES:
-        await message.reply_text(replies.wrong_type(name))
+        await message.reply_text(replies.wrong_type(name, t))
         return
     if (document.file_size or 0) > MAX_DOWNLOAD_BYTES:
-        await message.reply_text(replies.too_big(name, document.file_size))
+        await message.reply_text(replies.too_big(name, document.file_size, t))
         return
-    status = await message.reply_text(f"📥 <b>{escape(name)}</b>: downloading…")
+    status = await message.reply_text(replies.downloading(name, t))
     # In the background: the coordinator's chat stays free for questions meanwhile (updates
     # of one chat are handled in order); errors still reach the error handler.
     context.application.create_task(_process(update, context, asker, name, status), update=update)
@@ -185,6 +188,7 @@ async def upload_in_group(update: Update, context: Context) -> None:
 async def _process(update: Update, context: Context, asker: Asker, name: str, status) -> None:
     """Download the file, then ingest it or check it as a contacts directory."""
     document, suffix = update.effective_message.document, Path(name).suffix.lower()
+    t = translator_of(update, context)
     with tempfile.TemporaryDirectory(prefix="jitbot-upload-") as folder:
         path = Path(folder) / name
         try:
@@ -192,7 +196,7 @@ async def _process(update: Update, context: Context, asker: Asker, name: str, st
             await telegram_file.download_to_drive(path)
         except TelegramError as error:  # e.g. "file is too big" when the size was not given
             log.warning("download of %s failed: %s", name, error)
-            await status.edit_text(replies.download_failed(name, error.message))
+            await status.edit_text(replies.download_failed(name, error.message, t))
             return
         try:
             if suffix in CONTACT_SUFFIXES:
@@ -201,13 +205,14 @@ async def _process(update: Update, context: Context, asker: Asker, name: str, st
                 await _ingest(update, context, asker, path, status)
         except Exception:
             with contextlib.suppress(TelegramError):  # the status must not stay "downloading…"
-                await status.edit_text(replies.indexing_failed(name))
+                await status.edit_text(replies.indexing_failed(name, t))
             raise
 
 
 async def _ingest(update: Update, context: Context, asker: Asker, path: Path, status) -> None:
+    t = translator_of(update, context)
     live = LiveStatus(status).start()
-    progress = UploadProgress(live, path.name)
+    progress = UploadProgress(live, path.name, t)
     kb = services_of(context).knowledge_base
     try:
         result = await in_thread(
@@ -215,34 +220,35 @@ async def _ingest(update: Update, context: Context, asker: Asker, path: Path, st
         )
     except Exception:  # the knowledge base rolled itself back
         log.exception("Ingestion of %s failed", path.name)
-        await live.finish(replies.indexing_failed(path.name))
+        await live.finish(replies.indexing_failed(path.name, t))
         return
-    await live.finish(replies.ingest_summary(result))
+    await live.finish(replies.ingest_summary(result, t))
 
 
 async def _check_contacts(update: Update, context: Context, asker: Asker, path: Path, status) -> None:
     from knowledge.contact_files import ContactFileError, check_file
 
-    directory = services_of(context).directory
+    directory, t = services_of(context).directory, translator_of(update, context)
     try:
         checked = await in_thread(check_file, path, today=date.today())
     except ContactFileError as error:  # its message starts with the file name: said once
         reason = str(error).removeprefix(f"{path}: ").removeprefix(f"{path.name}: ")
-        await status.edit_text(replies.contacts_unreadable(path.name, reason))
+        await status.edit_text(replies.contacts_unreadable(path.name, reason, t))
         return
     if checked.header_problems or checked.invalid_rows:
-        await status.edit_text(replies.contacts_invalid(path.name, checked))
+        await status.edit_text(replies.contacts_invalid(path.name, checked, t))
         return
     plan = await in_thread(directory.plan_import, checked.records)
     if plan.is_empty:
-        await status.edit_text(replies.contacts_report(path.name, checked, plan) + "\n\nNothing would change.")
+        await status.edit_text(replies.contacts_report(path.name, checked, plan, t) + "\n\n"
+                               + replies.nothing_would_change(t))
         return
     token = pending_of(context).put(
         Pending("contacts", asker.user_id, {"records": checked.records, "file": path.name},
                 chat_id=update.effective_chat.id)
     )
-    await status.edit_text(replies.contacts_report(path.name, checked, plan),
-                           reply_markup=confirm_keyboard(token, "✅ Apply"))
+    await status.edit_text(replies.contacts_report(path.name, checked, plan, t),
+                           reply_markup=confirm_keyboard(token, t.gettext("✅ Apply"), t))
 
 
 # --- /kb --------------------------------------------------------------------------------
@@ -251,11 +257,11 @@ async def kb_command(update: Update, context: Context) -> None:
     asker = await editor_or_refuse(update, context)
     if asker is None or not await in_private_or_decline(update, context):
         return
-    message, services = update.effective_message, services_of(context)
+    message, services, t = update.effective_message, services_of(context), translator_of(update, context)
     args = context.args or []
     if not args:
         documents = await in_thread(services.catalogue.documents)
-        for chunk in replies.documents_list(documents):
+        for chunk in replies.documents_list(documents, t):
             await message.reply_text(chunk)
     elif args[0] == "history":
         from knowledge import audit
@@ -264,17 +270,18 @@ async def kb_command(update: Update, context: Context) -> None:
             with services.catalogue.lock:
                 return audit.history(services.catalogue.db, args[1] if len(args) > 1 else None, 15)
 
-        await message.reply_text(replies.history(await in_thread(latest)))
+        await message.reply_text(replies.history(await in_thread(latest), t))
     elif args[0] == "remove" and len(args) == 2:
         doc = await in_thread(services.catalogue.document, args[1])
         if doc is None or doc["status"] != "active" or doc["current_version"] is None:
-            await message.reply_text(f"There is no document <code>{escape(args[1])}</code> being served. /kb lists them.")
+            await message.reply_text(replies.not_served(args[1], t))
             return
         token = pending_of(context).put(Pending("remove", asker.user_id, {"document_id": doc["id"]},
                                                   chat_id=update.effective_chat.id))
-        await message.reply_text(replies.remove_question(doc), reply_markup=confirm_keyboard(token, "🗑 Remove"))
+        await message.reply_text(replies.remove_question(doc, t),
+                                 reply_markup=confirm_keyboard(token, t.gettext("🗑 Remove"), t))
     else:
-        await message.reply_text(replies.KB_USAGE)
+        await message.reply_text(t.gettext(replies.KB_USAGE))
 
 
 async def confirm(update: Update, context: Context) -> None:
@@ -284,26 +291,27 @@ async def confirm(update: Update, context: Context) -> None:
     if asker is None or not await in_private_or_decline(update, context):
         return
     _, token, answer = (query.data.split(":") + ["", ""])[:3]
+    t = translator_of(update, context)
     pending = pending_of(context).pop(token, asker.user_id, update.effective_chat.id)
     if pending is None:
-        await query.answer(replies.EXPIRED, show_alert=True)
-        await _close(query, replies.EXPIRED)
+        await query.answer(t.gettext(replies.EXPIRED), show_alert=True)
+        await _close(query, t.gettext(replies.EXPIRED))
         return
     await query.answer()
     if answer != "yes":
-        await _close(query, "✖ Cancelled: nothing was changed.")
+        await _close(query, replies.cancelled(t))
         return
     actor = actor_of(update, asker)
     services = services_of(context)
     if pending.kind == "remove":
         result = await in_thread(services.knowledge_base.remove, pending.payload["document_id"], actor=actor)
-        await _close(query, replies.removed(result))
+        await _close(query, replies.removed(result, t))
     elif pending.kind == "contacts":
-        summary = await in_thread(_apply_contacts, services, pending.payload["records"], actor, pending.payload["file"])
-        await _close(query, f"✅ Applied: {escape(summary)}.")
+        plan = await in_thread(_apply_contacts, services, pending.payload["records"], actor, pending.payload["file"])
+        await _close(query, replies.applied(replies.plan_summary(plan, t), t))
 
 
-def _apply_contacts(services, records: list[dict], actor: Actor, file_name: str) -> str:
+def _apply_contacts(services, records: list[dict], actor: Actor, file_name: str):
     """Plan again (the directory may have changed since the check), apply, record who did it."""
     from knowledge import audit
     from knowledge.catalogue import utcnow
@@ -314,7 +322,7 @@ def _apply_contacts(services, records: list[dict], actor: Actor, file_name: str)
     services.mark_initialised()  # an imported directory is not replaced by the samples
     if not plan.is_empty:
         audit.record_now(services.catalogue, audit.Change(actor, "contacts", f"{file_name}: {plan.summary()}"))
-    return plan.summary()
+    return plan
 
 
 async def _close(query, note: str) -> None:

@@ -24,32 +24,40 @@ from telegram import (
 from telegram.error import TelegramError
 from telegram.ext import Application
 
+from bot.i18n import LANGUAGES, N_, Translator, translator_for
+
 log = logging.getLogger(__name__)
 
 REFRESH_EVERY = timedelta(minutes=1)
 REFRESH_JOB = "refresh command menus"
 
-START = BotCommand("start", "Start, or join with an invitation")
+#: (command, description) pairs; descriptions are translated per language when set
+START = ("start", N_("Start, or join with an invitation"))
 MEMBER_COMMANDS = [
-    BotCommand("help", "How to ask and what the buttons do"),
-    BotCommand("contacts", "Contact points for a country or a question"),
-    BotCommand("sources", "The documents I can quote"),
-    BotCommand("about", "How the answers are made"),
+    ("help", N_("How to ask and what the buttons do")),
+    ("contacts", N_("Contact points for a country or a question")),
+    ("sources", N_("The documents I can quote")),
+    ("language", N_("The language I use with you")),
+    ("about", N_("How the answers are made")),
 ]
-KB_COMMAND = BotCommand("kb", "Documents, removals and the latest changes")
+KB_COMMAND = ("kb", N_("Documents, removals and the latest changes"))
 ADMIN_COMMANDS = [
-    BotCommand("stats", "Questions per day and unanswered share (30 days)"),
-    BotCommand("unanswered", "Recent questions I could not answer"),
+    ("stats", N_("Questions per day and unanswered share (30 days)")),
+    ("unanswered", N_("Recent questions I could not answer")),
 ]
 
 #: Everyone without a member's menu: only joining works for them.
 DEFAULT_COMMANDS = [START]
-GROUP_COMMANDS = MEMBER_COMMANDS + [BotCommand("register", "Admins: let me answer in this group")]
+GROUP_COMMANDS = MEMBER_COMMANDS + [("register", N_("Admins: let me answer in this group"))]
 ROLE_COMMANDS = {
     "prosecutor": MEMBER_COMMANDS,
     "coordinator": MEMBER_COMMANDS + [KB_COMMAND],
     "admin": MEMBER_COMMANDS + [KB_COMMAND] + ADMIN_COMMANDS,
 }
+
+
+def bot_commands(pairs, t: Translator) -> list[BotCommand]:
+    return [BotCommand(name, t.gettext(text)) for name, text in pairs]
 
 
 class CommandMenus:
@@ -59,19 +67,25 @@ class CommandMenus:
         self.applied: dict[int, str] = {}  # Telegram user id -> role whose menu is set
 
     async def set_shared(self, bot: Bot) -> None:
-        await bot.set_my_commands(DEFAULT_COMMANDS, scope=BotCommandScopeDefault())
-        await bot.set_my_commands(GROUP_COMMANDS, scope=BotCommandScopeAllGroupChats())
+        for language in LANGUAGES:  # Telegram shows a user the menu of their app's language
+            t, code = translator_for(language), (None if language == "en" else language)
+            await bot.set_my_commands(bot_commands(DEFAULT_COMMANDS, t), scope=BotCommandScopeDefault(),
+                                      language_code=code)
+            await bot.set_my_commands(bot_commands(GROUP_COMMANDS, t), scope=BotCommandScopeAllGroupChats(),
+                                      language_code=code)
 
-    async def sync(self, bot: Bot, roles: dict[int, str]) -> None:
-        """Give every member the menu of their role; take it back from former members."""
+    async def sync(self, bot: Bot, roles: dict[int, str], languages: dict[int, str] | None = None) -> None:
+        """Give every member the menu of their role (in their /language, if they chose one);
+        take it back from former members."""
+        languages = languages or {}
         for user_id, role in roles.items():
             if self.applied.get(user_id) != role:
-                await self.set_member(bot, user_id, role)
+                await self.set_member(bot, user_id, role, languages.get(user_id) or "en")
         for user_id in [u for u in self.applied if u not in roles]:
             await self.forget(bot, user_id)
 
-    async def set_member(self, bot: Bot, user_id: int, role: str) -> None:
-        commands = ROLE_COMMANDS.get(role, MEMBER_COMMANDS)
+    async def set_member(self, bot: Bot, user_id: int, role: str, language: str = "en") -> None:
+        commands = bot_commands(ROLE_COMMANDS.get(role, MEMBER_COMMANDS), translator_for(language))
         try:
             await bot.set_my_commands(commands, scope=BotCommandScopeChat(user_id))
         except TelegramError as error:  # e.g. a member who never opened a chat with the bot
@@ -98,7 +112,8 @@ async def refresh(application: Application) -> None:
     """Set every member's menu from the user store (changes made elsewhere included)."""
     services = application.bot_data["services"]
     roles = member_roles(services.users)
-    await menus_of(application).sync(application.bot, roles)
+    languages = {int(row["telegram_id"]): row.get("language") or "" for row in services.users.users()}
+    await menus_of(application).sync(application.bot, roles, languages)
 
 
 async def _refresh_job(context) -> None:
@@ -133,8 +148,7 @@ def update_member_menu(settings, telegram_id: int, role: str | None) -> str | No
             if role is None:
                 await menus.forget(bot, telegram_id)
             else:
-                await bot.set_my_commands(ROLE_COMMANDS.get(role, MEMBER_COMMANDS),
-                                          scope=BotCommandScopeChat(telegram_id))
+                await menus.set_member(bot, telegram_id, role)
 
     try:
         asyncio.run(apply())

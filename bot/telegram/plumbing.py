@@ -18,6 +18,7 @@ from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from bot.i18n import N_, Translator, translator_for
 from retrieval.answer import Citation
 
 from .access import GROUP_REFUSAL, REFUSAL, Access, Asker
@@ -27,7 +28,7 @@ Context = ContextTypes.DEFAULT_TYPE
 
 TYPING_EVERY = 4.5  # seconds; Telegram shows "typing…" for 5
 #: Coordinator and admin commands in a group: one line, nothing from the knowledge base or log.
-PRIVATE_ONLY_COMMAND = "This command works only in a private chat with me: open a chat with {mention} and send it there."
+PRIVATE_ONLY_COMMAND = N_("This command works only in a private chat with me: open a chat with {mention} and send it there.")
 
 
 def services_of(context: Context):
@@ -36,6 +37,19 @@ def services_of(context: Context):
 
 def access_of(context: Context) -> Access:
     return context.bot_data["access"]
+
+
+def translator_of(update: Update, context: Context) -> Translator:
+    """The fixed texts in the language of whoever sent the update.
+
+    A member's choice (/language) comes first, then the Telegram app's language
+    (es-419 → es, pt-BR → pt); anything else is English.
+    """
+    user = update.effective_user
+    if user is None:
+        return translator_for(None)
+    member = access_of(context).member(user.id) if "access" in context.bot_data else None
+    return translator_for((member.language if member else "") or user.language_code)
 
 
 async def run_blocking(context: Context, function: Callable[..., Any], *args: Any) -> Any:
@@ -90,7 +104,7 @@ async def refuse(update: Update, context: Context) -> None:
         if update.callback_query:
             await update.callback_query.answer()
         return
-    text = REFUSAL if private else GROUP_REFUSAL
+    text = translator_of(update, context).gettext(REFUSAL if private else GROUP_REFUSAL)
     if private:  # a former member keeps no coordinator or admin menu
         await menus_of(context).forget(context.bot, user.id)
     if update.callback_query:
@@ -119,7 +133,8 @@ async def in_private_or_decline(update: Update, context: Context) -> bool:
     if chat is not None and chat.type == ChatType.PRIVATE:
         return True
     username = context.bot.username
-    text = PRIVATE_ONLY_COMMAND.format(mention=f"@{username}" if username else "me")
+    t = translator_of(update, context)
+    text = t.gettext(PRIVATE_ONLY_COMMAND).format(mention=f"@{username}" if username else t.gettext("me"))
     if update.callback_query:
         await update.callback_query.answer(text, show_alert=True)
     elif update.effective_message is not None:

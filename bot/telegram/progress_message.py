@@ -17,6 +17,8 @@ from typing import ClassVar
 from telegram import InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, TelegramError
 
+from bot.i18n import ENGLISH, N_, Translator
+
 log = logging.getLogger(__name__)
 
 EDIT_INTERVAL = 2.0  # seconds
@@ -67,28 +69,32 @@ class LiveStatus:
 class UploadProgress:
     """knowledge.ingest.Progress for one uploaded file, shown in a LiveStatus."""
 
-    STAGES: ClassVar[dict[str, str]] = {
-        "waiting": "waiting for another update of the knowledge base to finish…",
-        "reading": "reading the file…",
-        "finishing": "switching answers to the new version…",
+    STAGES: ClassVar[dict[str, str]] = {  # translated when shown
+        "waiting": N_("waiting for another update of the knowledge base to finish…"),
+        "reading": N_("reading the file…"),
+        "finishing": N_("switching answers to the new version…"),
     }
 
-    def __init__(self, status: LiveStatus, file_name: str):
+    def __init__(self, status: LiveStatus, file_name: str, t: Translator = ENGLISH):
         self.status = status
+        self.t = t
         self.name = escape(file_name)
         self.total: int | None = None
         self.done = 0
 
     def stage(self, name: str, total: int | None = None) -> None:
         self.total, self.done = total, 0
-        self._show(self.STAGES.get(name, f"{name}…") if name != "indexing" else self._indexing())
+        stage = self.t.gettext(self.STAGES[name]) if name in self.STAGES else f"{name}…"
+        self._show(stage if name != "indexing" else self._indexing())
 
     def advance(self, n: int) -> None:
         self.done += n
         self._show(self._indexing())
 
     def _indexing(self) -> str:
-        return f"indexing {self.done}/{self.total} passages…" if self.total else "indexing…"
+        if self.total:
+            return self.t.gettext("indexing {done}/{total} passages…").format(done=self.done, total=self.total)
+        return self.t.gettext("indexing…")
 
     def _show(self, what: str) -> None:
         self.status.set(f"⏳ <b>{self.name}</b>: {what}")

@@ -13,6 +13,9 @@ import re
 from collections.abc import Iterable
 from html import escape
 
+from bot.answer_texts import body, contacts_note, generation_note
+from bot.contact_texts import contact_fields
+from bot.i18n import ENGLISH, Translator
 from retrieval.answer import Answer, Citation
 
 MESSAGE_LIMIT = 4096
@@ -117,10 +120,11 @@ def _visible(chunk: str) -> bool:
 
 
 # --- answers --------------------------------------------------------------------------
-def contact_html(contact: dict) -> str:
+def contact_html(contact: dict, t: Translator = ENGLISH) -> str:
     """One contact point: name and role, organisation, how to reach them, freshness."""
+    labels = contact_fields(contact, t)
     head = ", ".join(escape(str(x)) for x in (contact.get("name"), contact.get("role")) if x)
-    lines = [f"• <b>{head or 'Contact point'}</b>"]
+    lines = [f"• <b>{head or escape(labels['contact_point'])}</b>"]
     org = ", ".join(
         escape(str(x)) for x in (contact.get("authority"), contact.get("unit"), contact.get("network")) if x
     )
@@ -129,52 +133,55 @@ def contact_html(contact: dict) -> str:
         lines.append(f"{org} ({country})" if org and country else org or country)
     reach = [escape(str(contact[k])) for k in ("email", "phone") if contact.get(k)]
     if contact.get("secure_channel"):
-        reach.append(f"secure channel: {escape(str(contact['secure_channel']))}")
+        reach.append(escape(labels["secure_channel"].format(value=contact["secure_channel"])))
     if contact.get("languages"):
         languages = ", ".join(x.strip() for x in str(contact["languages"]).replace(";", ",").split(",") if x.strip())
-        reach.append(f"languages: {escape(languages)}")
+        reach.append(escape(labels["languages"].format(value=languages)))
     if reach:
         lines.append(" · ".join(reach))
     verified = contact.get("last_verified")
     if contact.get("stale"):
-        when = f"last verified {escape(str(verified))}" if verified else "not verified recently"
-        lines.append(f"⚠️ <i>{when}: check before use</i>")
+        when = labels["verified"].format(date=verified) if verified else labels["not_recent"]
+        lines.append(f"⚠️ <i>{escape(labels['stale'].format(when=when))}</i>")
     elif verified:
-        lines.append(f"last verified {escape(str(verified))}")
+        lines.append(escape(labels["verified"].format(date=verified)))
     return "\n".join(lines)
 
 
-def answer_html(answer: Answer) -> str:
+def answer_html(answer: Answer, t: Translator = ENGLISH) -> str:
     """The whole answer as one HTML text (quoted sentences, contacts, numbered sources)."""
     parts: list[str] = []
     if answer.original_question:  # a follow-up, rewritten: say which question was answered
-        parts.append(f"<i>Read as: {escape(answer.question)}</i>")
+        parts.append("<i>" + escape(t.gettext("Read as: {question}").format(question=answer.question)) + "</i>")
     if answer.abstained:
-        parts.append("<b>Not in the knowledge base.</b>")
-    if answer.answer:
-        parts.append(escape(answer.answer))
-    if answer.note:  # why the text is not what the language model wrote
-        parts.append(f"<i>{escape(answer.note)}</i>")
-    if answer.contacts or answer.contacts_note:
-        note = f"\n<i>{escape(answer.contacts_note)}</i>" if answer.contacts_note else ""
-        parts.append(f"<b>Contact points</b>{note}")
-        parts.extend(contact_html(c) for c in answer.contacts)
+        parts.append("<b>" + escape(t.gettext("Not in the knowledge base.")) + "</b>")
+    text = body(answer, t)
+    if text:
+        parts.append(escape(text))
+    if note := generation_note(answer, t):  # why the text is not what the language model wrote
+        parts.append(f"<i>{escape(note)}</i>")
+    note = contacts_note(answer, t)
+    if answer.contacts or note:
+        note = f"\n<i>{escape(note)}</i>" if note else ""
+        parts.append("<b>" + escape(t.gettext("Contact points")) + f"</b>{note}")
+        parts.extend(contact_html(c, t) for c in answer.contacts)
     if answer.citations:
         cited = {rank for _, rank in answer.sentences}
-        lines = ["<b>Sources</b>"]
+        see_also = escape(t.gettext("(see also)"))
+        lines = ["<b>" + escape(t.gettext("Sources")) + "</b>"]
         for c in answer.citations:
-            see_also = "" if c.rank in cited else " <i>(see also)</i>"
-            lines.append(f"[{c.rank}] {escape(c.title)}, {escape(c.locator)}{see_also}")
+            marker = "" if c.rank in cited else f" <i>{see_also}</i>"
+            lines.append(f"[{c.rank}] {escape(c.title)}, {escape(c.locator)}{marker}")
         parts.append("\n".join(lines))
     return "\n\n".join(parts)
 
 
-def answer_messages(answer: Answer, limit: int = MESSAGE_LIMIT) -> list[str]:
-    return split_html(answer_html(answer), limit)
+def answer_messages(answer: Answer, limit: int = MESSAGE_LIMIT, t: Translator = ENGLISH) -> list[str]:
+    return split_html(answer_html(answer, t), limit)
 
 
 def sources_messages(citations: Iterable[Citation], limit: int = MESSAGE_LIMIT) -> list[str]:
-    """The cited passages in full, each under its number, title and locator."""
+    """The cited passages in full (verbatim, in the document's language), each under its number."""
     parts = []
     for c in citations:
         where = escape(c.locator) + (f" · {escape(c.section)}" if c.section else "")
@@ -184,15 +191,18 @@ def sources_messages(citations: Iterable[Citation], limit: int = MESSAGE_LIMIT) 
     return split_html("\n\n".join(parts), limit) if parts else []
 
 
-def documents_messages(documents: list[dict], limit: int = MESSAGE_LIMIT) -> list[str]:
+def documents_messages(documents: list[dict], limit: int = MESSAGE_LIMIT, t: Translator = ENGLISH) -> list[str]:
     """What the knowledge base holds (/sources): one entry per served document."""
     if not documents:
-        return ["The knowledge base is empty: no documents are being served yet."]
-    parts = [f"<b>The knowledge base holds {len(documents)} document{'s' if len(documents) != 1 else ''}:</b>"]
+        return [escape(t.gettext("The knowledge base is empty: no documents are being served yet."))]
+    n = len(documents)
+    parts = ["<b>" + escape(t.ngettext("The knowledge base holds {n} document:",
+                                       "The knowledge base holds {n} documents:", n).format(n=n)) + "</b>"]
     for d in documents:
-        details = [f"version {d.get('current_version')}", f"{d.get('passages', 0)} passages"]
+        details = [t.gettext("version {version}").format(version=d.get("current_version")),
+                   t.ngettext("{n} passage", "{n} passages", d.get("passages", 0)).format(n=d.get("passages", 0))]
         if d.get("published"):
-            details.append(f"published {escape(str(d['published']))}")
+            details.append(escape(t.gettext("published {date}").format(date=d["published"])))
         entry = f"• <b>{escape(str(d.get('title') or d.get('id')))}</b>\n{', '.join(details)}"
         url = d.get("source_url")
         if url and str(url).startswith(("http://", "https://")):

@@ -149,8 +149,9 @@ class FakeBotAPI:
         self.chats.setdefault(chat_id, chat)
         return self.chats[chat_id]
 
-    def user(self, user_id: int, first_name: str = "Member", username: str | None = None) -> dict:
-        user = {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": "en"}
+    def user(self, user_id: int, first_name: str = "Member", username: str | None = None,
+             language_code: str = "en") -> dict:
+        user = {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": language_code}
         if username:
             user["username"] = username
         return user
@@ -167,6 +168,7 @@ class FakeBotAPI:
         username: str | None = None,
         document: dict | None = None,
         caption: str | None = None,
+        language_code: str = "en",
     ) -> dict:
         """A user's message (commands and @mentions get their entities); returns the message."""
         chat_id = user_id if chat_id is None else chat_id
@@ -174,7 +176,7 @@ class FakeBotAPI:
             "message_id": next(self._message_ids),
             "date": int(time.time()),
             "chat": self.chat(chat_id, chat_type, chat_title, first_name=first_name),
-            "from": self.user(user_id, first_name, username),
+            "from": self.user(user_id, first_name, username, language_code),
         }
         if text is not None:
             message["text"] = text
@@ -188,7 +190,8 @@ class FakeBotAPI:
         self.push_update({"message": message})
         return message
 
-    def push_callback(self, user_id: int, data: str, sent: Sent, first_name: str = "Member") -> str:
+    def push_callback(self, user_id: int, data: str, sent: Sent, first_name: str = "Member",
+                      language_code: str = "en") -> str:
         """A press on an inline button of a message the bot sent."""
         callback_id = str(next(self._ids))
         with self.changed:
@@ -201,7 +204,8 @@ class FakeBotAPI:
             message["reply_markup"] = sent.reply_markup
         self.push_update({
             "callback_query": {
-                "id": callback_id, "from": self.user(user_id, first_name), "message": message,
+                "id": callback_id, "from": self.user(user_id, first_name, language_code=language_code),
+                "message": message,
                 "chat_instance": str(sent.chat_id), "data": data,
             }
         })
@@ -324,7 +328,7 @@ class FakeBotAPI:
         for command in params.get("commands") or []:
             if not re.fullmatch(r"[a-z0-9_]{1,32}", command.get("command", "")) or not command.get("description"):
                 raise APIError(400, "Bad Request: BOT_COMMAND_INVALID")
-        self.commands[json.dumps(params.get("scope") or {"type": "default"})] = params.get("commands") or []
+        self.commands[self._commands_key(params)] = params.get("commands") or []
         return True
 
     def _api_deleteMyCommands(self, params, files):
@@ -332,7 +336,16 @@ class FakeBotAPI:
         return True
 
     def _api_getMyCommands(self, params, files):
-        return self.commands.get(json.dumps(params.get("scope") or {"type": "default"}), [])
+        return self.commands.get(self._commands_key(params), [])
+
+    @staticmethod
+    def _commands_key(params: dict) -> str:
+        """Menus are kept per scope and per language_code, as Telegram keeps them."""
+        scope = params.get("scope") or {"type": "default"}
+        if isinstance(scope, str):
+            scope = json.loads(scope)
+        key = json.dumps(scope, sort_keys=True)
+        return key + (f"|{params['language_code']}" if params.get("language_code") else "")
 
     def _api_sendChatAction(self, params, files):
         self._known_chat(params)

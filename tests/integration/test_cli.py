@@ -124,3 +124,18 @@ def test_add_a_new_document_then_readd_it(data_dir, tmp_path):
     answer = json.loads(run(data_dir, "ask", "--json", "How are extradition requests transmitted?").stdout)
     assert answer["citations"][0]["title"] == "Extradition guide"
     assert answer["citations"][0]["locator"] == "para. 1"
+
+
+def test_ask_lang_words_the_fixed_texts_and_keeps_the_quote(data_dir):
+    result = run(data_dir, "ask", "--lang", "es", "Where are integrated joint investigations usually located?")
+    assert result.exit_code == 0
+    assert "usually located in the State of operation" in result.stdout  # quoted verbatim, in English
+    assert "Fuentes:" in result.stdout and "Sources:" not in result.stdout
+
+
+def test_ask_answers_a_french_question_in_french_unless_told_otherwise(data_dir):
+    question = "Quelle est la hauteur du mont Everest ?"
+    result = run(data_dir, "ask", question)
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Je n'ai pas trouvé cela dans la base de connaissances.")
+    assert run(data_dir, "ask", "--lang", "en", question).stdout.startswith("I could not find this")

@@ -92,7 +92,9 @@ async def test_startup_talks_to_the_api_like_telegram_expects(bot, api):
     assert "deleteWebhook" in methods
     assert menu_of(api, {"type": "default"}) == ["start"]  # not a member yet: only joining works
     assert "register" in menu_of(api, {"type": "all_group_chats"})
-    assert menu_of(api, {"type": "chat", "chat_id": MEMBER}) == ["help", "contacts", "sources", "about"]
+    assert menu_of(api, {"type": "chat", "chat_id": MEMBER}) == ["help", "contacts", "sources", "language", "about"]
+    spanish = {c["command"]: c["description"] for c in api.commands['{"type": "all_group_chats"}|es']}
+    assert spanish["sources"] == "Los documentos que puedo citar"  # Telegram shows it to Spanish apps
 
 
 def menu_of(api, scope: dict) -> list[str] | None:

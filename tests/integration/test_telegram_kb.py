@@ -198,7 +198,7 @@ async def test_kb_lists_documents_and_removal_asks_for_confirmation(bot, api, se
     await final_status(bot, api, COORDINATOR, "Added")
     api.push_message(COORDINATOR, "/kb")
     listing = (await bot.replies(COORDINATOR, 2))[-1]
-    assert "1 documents served" in listing.text and "jit-guide · v1 · 3 passages" in listing.text
+    assert "1 document served" in listing.text and "jit-guide · v1 · 3 passages" in listing.text
 
     api.push_message(COORDINATOR, "/kb remove jit-guide")
     question = (await bot.replies(COORDINATOR, 3))[-1]

@@ -84,3 +84,16 @@ def test_other_questions_get_no_contacts(service, question):
 def test_out_of_scope_still_abstains(service):
     answer = service.answer("How do I calculate VAT on an invoice in Italy?")
     assert answer.abstained and answer.contacts == []
+
+
+def test_a_mixed_questions_contact_note_reaches_the_reader_in_their_language(service):
+    from bot.i18n import translator_for
+
+    answer = service.answer(
+        "What is the legal basis for joint investigations where laws are missing, "
+        "and who do I call in Bhutan?"
+    )
+    assert answer.contacts == [] and answer.contacts_note == "No contact point on file for Bhutan."
+    text = render_plain(answer, translator_for("es"))
+    assert "invoked as a legal basis" in text  # the quote stays in English
+    assert "Puntos de contacto:\nNo consta ningún punto de contacto para Bután." in text
