@@ -18,7 +18,7 @@ from .answer_texts import NOT_FOUND, RELATED_ONLY
 from .answer_types import Answer, Citation, Passage, QuestionError
 from .coverage import asked_attributes, covering_selection
 from .embeddings import VectorCache
-from .enumeration import follow_enumeration
+from .enumeration import announced_count, asks_for_list, follow_enumeration, ordinals_named
 from .followup import FollowupRewriter
 from .glossary import expand_query
 from .rerank import answerability
@@ -198,10 +198,18 @@ class AnswerService:
         self, question: str, sentences: list[tuple[str, int]], citations: list[Citation]
     ) -> list[tuple[str, int]]:
         """Quote the rest of a list the quoted passages start ("The second model is …")."""
-        quoted_ranks = sorted({rank for _, rank in sentences})
+        origins = sorted({rank for _, rank in sentences})[:2]
         by_rank = {c.rank: c for c in citations}
         result = list(sentences)
-        for rank in quoted_ranks[:2]:
+        if asks_for_list(question):
+            # A close passage that announces the list ("identified two models … The first …")
+            # is where the answer starts, even if its sentences were not the closest.
+            for c in citations[:3]:
+                if c.rank not in origins and announced_count(c.text):
+                    result.extend((s, c.rank) for s in split_sentences(c.text)
+                                  if announced_count(s) or ordinals_named(s))
+                    origins.append(c.rank)
+        for rank in origins:
             origin = self.lookup([by_rank[rank].passage_id]).get(by_rank[rank].passage_id)
             if origin is None:
                 continue
@@ -209,6 +217,7 @@ class AnswerService:
             if not continuations:
                 continue
             added: list[tuple[str, int]] = []
+            earlier: list[tuple[str, int]] = []
             for item in continuations:
                 cited = next((c for c in citations if c.passage_id == item.passage_id), None)
                 if cited is None:
@@ -219,11 +228,13 @@ class AnswerService:
                         version=p.version, section=p.section,
                     )
                     citations.append(cited)
-                if all(text != item.sentence for text, _ in result + added):
-                    added.append((item.sentence, cited.rank))
-            # The items follow the sentences of the passage that announced them.
+                if all(text != item.sentence for text, _ in result + added + earlier):
+                    (earlier if item.before else added).append((item.sentence, cited.rank))
+            # The items follow (or precede) the sentences of the passage that announced them.
             last = max(i for i, (_, r) in enumerate(result) if r == rank)
             result[last + 1 : last + 1] = added
+            first = min(i for i, (_, r) in enumerate(result) if r == rank)
+            result[first:first] = earlier
         return result
 
     def _check(self, question: str) -> str:

@@ -21,6 +21,7 @@ GAP_PHRASES = {
     "deadline": "what the deadline or time limit is",
     "current": "who holds this position today",
     "amount": "the figure asked for",
+    "money": "the sum asked for",
     "date": "when this happened",
     "person": "who this is",
     "procedure": "what the procedure is",

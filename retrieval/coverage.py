@@ -90,6 +90,13 @@ ATTRIBUTES: list[Attribute] = [
         re.compile(_NUMBER.pattern + "|" + _NUMBER_WORDS.pattern, re.IGNORECASE),
     ),
     Attribute(
+        "money",
+        re.compile(r"\bhow much\b(?=.*\b(money|fund\w*|grant\w*|budget|cost\w*|compensation|salar\w*"
+                   r"|fees?|paid|pay|award\w*)\b)|\b(budget|salary|fee|compensation amount)\b",
+                   re.IGNORECASE),
+        re.compile(r"€|\$|£|\b(euros?|dollars?|usd|eur|francs?|reais|pesos?|pounds)\b", re.IGNORECASE),
+    ),
+    Attribute(
         "date",
         _re(r"^\W*(when|cu[aá]ndo|quand|quando)\b|\b(in|on) (which|what) (year|date|day)\b"
             r"|\bwhat date\b"),
@@ -212,10 +219,14 @@ class QuotedText:
                 if stem in self.initials or word in self.initials:
                     return True
             return any(_same_word(word, w) for w in self.words)
-        # A multi-word name: one name in the passages must carry all of its distinctive words.
-        return any(
-            all(any(_same_word(d, w) for w in phrase_words) for d in distinctive)
-            for phrase_words in self.phrases
+        # A multi-word name: each distinctive word must occur in the passages' names (or,
+        # for an acronym inside it, as the initials of a phrase).
+        named = {w for words in self.phrases for w in words}
+        originals = {fold(w): w for w in re.findall(r"[\w'-]+", phrase)}
+        return all(
+            any(_same_word(d, w) for w in named)
+            or (originals.get(d, "").rstrip("s").isupper() and d.rstrip("s") in self.initials)
+            for d in distinctive
         )
 
 

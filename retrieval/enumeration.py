@@ -73,6 +73,8 @@ class Continuation:
 
     passage_id: str
     sentence: str
+    #: an earlier item ("The first model …" before the "second" that was found): quoted before
+    before: bool = False
 
 
 def next_passage_ids(passage_id: str, count: int = MAX_FOLLOW) -> list[str]:
@@ -83,6 +85,38 @@ def next_passage_ids(passage_id: str, count: int = MAX_FOLLOW) -> list[str]:
     return [f"{head}#{int(ordinal) + i}" for i in range(1, count + 1)]
 
 
+def previous_passage_ids(passage_id: str, count: int = MAX_FOLLOW) -> list[str]:
+    head, _, ordinal = passage_id.rpartition("#")
+    if not head or not ordinal.isdigit():
+        return []
+    return [f"{head}#{int(ordinal) - i}" for i in range(1, count + 1) if int(ordinal) - i >= 0]
+
+
+def earlier_items(question: str, passage, lookup: Callable[[Sequence[str]], dict]) -> list[Continuation]:
+    """For a list question whose best passage starts at "The second …": the earlier items."""
+    named = ordinals_named(passage.text)
+    if not named or min(named) == 1 or not asks_for_list(question):
+        return []
+    missing = set(range(1, min(named)))
+    ids = previous_passage_ids(passage.id)
+    found = lookup(ids)
+    items: list[Continuation] = []
+    for pid in ids:
+        earlier = found.get(pid)
+        if earlier is None or earlier.kind == "footnote":
+            continue
+        if passage.section and earlier.section and earlier.section != passage.section:
+            break
+        sentences = split_sentences(earlier.text)
+        hits = [s for s in sentences if ordinals_named(s) & missing]
+        if hits:
+            items.insert(0, Continuation(pid, hits[0], before=True))
+            missing -= ordinals_named(hits[0])
+            if not missing:
+                break
+    return items
+
+
 def follow_enumeration(question: str, passage, lookup: Callable[[Sequence[str]], dict]) -> list[Continuation]:
     """The passages (and their item sentences) that finish the enumeration `passage` starts.
 
@@ -91,17 +125,18 @@ def follow_enumeration(question: str, passage, lookup: Callable[[Sequence[str]],
     first passage that carries no further item.
     """
     text = passage.text
+    before = earlier_items(question, passage, lookup)
     wanted = announced_count(text)
     named = ordinals_named(text)
     is_list = asks_for_list(question)
     if wanted:
         missing = set(range(1, wanted + 1)) - named
         if not missing or not named:  # all there, or a count without "the first …"
-            return []
+            return before
     elif is_list and (_OPENS_LIST.search(text.strip()) or passage.kind == "item"):
         missing = set()  # a list opened with ":", or one of its items: read on, item by item
     else:
-        return []
+        return before
     ids = next_passage_ids(passage.id)
     found = lookup(ids)
     continuations: list[Continuation] = []
@@ -113,9 +148,11 @@ def follow_enumeration(question: str, passage, lookup: Callable[[Sequence[str]],
         if not sentences:
             continue
         if missing:
+            if passage.section and following.section and following.section != passage.section:
+                break  # another heading: the enumeration did not continue there
             items = ordinals_named(following.text) & missing
             if not items:
-                break
+                continue  # a note or reference between the items
             sentence = next((s for s in sentences if ordinals_named(s) & missing), sentences[0])
             missing -= items
             continuations.append(Continuation(pid, sentence))
@@ -127,4 +164,4 @@ def follow_enumeration(question: str, passage, lookup: Callable[[Sequence[str]],
             continuations.append(Continuation(pid, sentences[0]))
             if len(continuations) >= MAX_FOLLOW - 1:
                 break
-    return continuations
+    return before + continuations
