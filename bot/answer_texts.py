@@ -26,16 +26,10 @@ _RELATED_HEADING = re.compile(r"\A[^\n\[]*?Related passages:\s*")
 
 
 def outcome(answer: Answer) -> str:
-    """answered | related | not_found, from the answer's typed outcome when it has one."""
-    typed = getattr(answer, "outcome", None)
-    if typed:
-        value = str(getattr(typed, "value", typed)).lower()
-        if "not" in value and "found" in value:
-            return "not_found"
-        if "related" in value:
-            return "related"
-        return "answered"
-    if answer.answer.strip() == NOT_FOUND.strip():
+    """answered | related | not_found | contacts (retrieval.answer_types.Outcome), for wording."""
+    if answer.outcome == "related_only":
+        return "related"
+    if answer.outcome == "not_found" or answer.answer.strip() == NOT_FOUND.strip():
         return "not_found"
     return "answered"
 
@@ -45,6 +39,8 @@ def answer_text(answer: Answer, t: Translator) -> str:
     kind = outcome(answer)
     if kind == "not_found":
         return t.gettext(NOT_FOUND_TEXT)
+    if kind == "related" and t.language == "en":  # retrieval's heading names the gap ("… for 2023")
+        return answer.answer
     if kind == "related":  # retrieval's own English heading, if any, gives way to the translated one
         quoted = _RELATED_HEADING.sub("", answer.answer, count=1)
         return t.gettext(RELATED_ONLY_TEXT) + ("\n" + quoted if quoted else "")

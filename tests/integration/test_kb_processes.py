@@ -68,7 +68,8 @@ def test_a_writer_killed_mid_update_leaves_the_old_version_served(tmp_path, fake
     assert "six months" in answer and "eighteen" not in answer
     found = kb.check()
     assert [v["id"] for v in found.unfinished] == ["jit-guide@v2"]
-    assert found.stray_vectors == ["jit-guide@v2#0"]
+    # v2's vectors written before the kill (copied ones of unchanged passages included)
+    assert found.stray_vectors and all(v.startswith("jit-guide@v2#") for v in found.stray_vectors)
 
     assert kb.repair() == ["jit-guide: discarded unfinished v2 (jit-guide.md, 3 passages)"]
     assert kb.check().is_clean

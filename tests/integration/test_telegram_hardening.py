@@ -58,7 +58,7 @@ async def press(bot, api, user_id: int, data: str, message) -> dict:
 
 def menu_of(api, scope: dict) -> list[str] | None:
     for key, commands in api.commands.items():
-        if json.loads(key) == scope:
+        if "|" not in key and json.loads(key) == scope:  # "|es": the menu for Spanish apps
             return [c["command"] for c in commands]
     return None
 

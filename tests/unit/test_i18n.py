@@ -68,7 +68,7 @@ def test_not_found_is_said_in_the_readers_language():
 
 def test_a_typed_related_only_outcome_gets_its_heading():
     answer = Answer("q", f"{QUOTE} [1]", False, cited_answer().citations, sentences=[(QUOTE, 1)])
-    answer.outcome = "related"  # retrieval's typed outcome, when it has one
+    answer.outcome = "related_only"
     assert render_plain(answer, PT).startswith("A base de conhecimento não o diz expressamente. Excertos relacionados:\n" + QUOTE)
 
 
