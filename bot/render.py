@@ -66,5 +66,5 @@ def render_plain(answer: Answer, t: Translator = ENGLISH) -> str:
         see_also = t.gettext("(see also)")
         for c in answer.citations:
             marker = "" if c.rank in cited else f" {see_also}"
-            lines.append(f"[{c.rank}] {c.title}, {c.locator}{marker}")
+            lines.append(f"[{c.rank}] {c.label()}{marker}")
     return "\n".join(lines).strip() + "\n"

@@ -111,6 +111,25 @@ class Catalogue:
         return rows[0] if rows else None
 
     @locked
+    def superseded_version_by_hash(self, content_hash: str) -> dict | None:
+        """An earlier edition with this exact content, of a document that serves another one."""
+        rows = list(self.db.query(
+            "select v.document_id, v.version, d.title, d.current_version from versions v "
+            "join documents d on d.id = v.document_id "
+            "where v.content_hash = ? and v.status = 'superseded' and d.status = 'active' "
+            "order by v.version desc limit 1", [content_hash]))
+        return rows[0] if rows else None
+
+    @locked
+    def active_document_titled(self, title: str) -> dict | None:
+        """The served document with this title (case and spacing aside), if any."""
+        wanted = " ".join(title.split()).casefold()
+        for row in self.db.query("select * from documents where status = 'active' and current_version is not null"):
+            if " ".join((row["title"] or "").split()).casefold() == wanted:
+                return row
+        return None
+
+    @locked
     def document_by_filename(self, filename: str) -> dict | None:
         """The document last served from a file of this name; a withdrawn one if no other
         (adding its file again brings it back, with its history)."""

@@ -198,6 +198,8 @@ class KnowledgeBase:
                 else self.catalogue.document_by_filename(path.name)
             )
             final_title = title or (existing or {}).get("title") or loaded.title or path.stem
+            if existing is None and (refusal := self._other_edition(path, digest, final_title)):
+                return refusal
             doc_id, version, records = self.catalogue.begin_version(
                 document_id=existing["id"] if existing else None,
                 id_hint=path.stem,
@@ -234,6 +236,25 @@ class KnowledgeBase:
             path, "updated" if existing else "added", doc_id, version, final_title, len(records),
             previous_version=previous, pages=loaded.pages, structure=summary(chunks, loaded.pages),
         )
+
+    def _other_edition(self, path: Path, digest: str, title: str) -> AddResult | None:
+        """A file that is an earlier edition of a served document, or bears its title, is not
+        a new document: answers would quote two editions side by side."""
+        earlier = self.catalogue.superseded_version_by_hash(digest)
+        if earlier is not None:
+            doc_id = earlier["document_id"]
+            return AddResult(path, "failed", reason=(
+                f"this is v{earlier['version']} of {doc_id} «{earlier['title']}», an earlier edition "
+                f"(v{earlier['current_version']} is served); to serve it again run "
+                f"`jitbot kb update {doc_id} {path.name}`"))
+        same_title = self.catalogue.active_document_titled(title)
+        if same_title is not None:
+            doc_id = same_title["id"]
+            return AddResult(path, "failed", reason=(
+                f"{doc_id} v{same_title['current_version']} already has the title «{same_title['title']}»; "
+                f"to replace it with this file run `jitbot kb update {doc_id} {path.name}`, or give this "
+                "document another title with --title"))
+        return None
 
     def _unchanged(self, path: Path, digest: str, document_id: str | None) -> AddResult | None:
         """The result for content that is already served (by this document, if one is named)."""

@@ -57,7 +57,10 @@ class Citation:
     section: str = ""
 
     def label(self) -> str:
-        return f"{self.title}, {self.locator}"
+        """Title + locator; the version once a document has had more than one ("(v2)"), so a
+        reader can tell editions apart."""
+        edition = f" (v{self.version})" if self.version > 1 else ""
+        return f"{self.title}{edition}, {self.locator}"
 
 
 @dataclass(frozen=True)

@@ -171,7 +171,7 @@ def answer_html(answer: Answer, t: Translator = ENGLISH) -> str:
         lines = ["<b>" + escape(t.gettext("Sources")) + "</b>"]
         for c in answer.citations:
             marker = "" if c.rank in cited else f" <i>{see_also}</i>"
-            lines.append(f"[{c.rank}] {escape(c.title)}, {escape(c.locator)}{marker}")
+            lines.append(f"[{c.rank}] {escape(c.label())}{marker}")
         parts.append("\n".join(lines))
     return "\n\n".join(parts)
 

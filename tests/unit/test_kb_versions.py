@@ -304,3 +304,33 @@ def test_adding_a_withdrawn_document_again_brings_it_back_with_its_history(kb, t
     assert "six months" in quoted(kb, PERIOD) and kb.check().is_clean
     assert [(r["action"], r["version_before"], r["version_after"]) for r in audit.history(kb.catalogue.db)][0] == (
         "update", None, 2)
+
+
+def test_an_earlier_edition_sent_again_is_refused_not_added_beside_the_new_one(kb, tmp_path):
+    first = kb.add_file(write(tmp_path, "handbook.md", GUIDE_V1))
+    kb.add_file(write(tmp_path, "handbook-2nd-ed.md", GUIDE_V2), document_id=first.document_id)
+    (tmp_path / "inbox").mkdir()
+    again = kb.add_file(write(tmp_path / "inbox", "handbook.md", GUIDE_V1))  # the first edition, sent again
+    assert again.status == "failed"
+    assert f"v1 of {first.document_id}" in again.reason and f"jitbot kb update {first.document_id}" in again.reason
+    assert [d["id"] for d in kb.catalogue.documents()] == [first.document_id]
+    answer = quoted(kb, PERIOD)
+    assert "eighteen months" in answer and "six months" not in answer
+
+
+def test_another_file_with_a_served_documents_title_is_refused(kb, tmp_path):
+    first = kb.add_file(write(tmp_path, "guide.md", GUIDE_V1))
+    other = kb.add_file(write(tmp_path, "guide-copy.md", GUIDE_V1.replace("limited period", "fixed period")))
+    assert other.status == "failed" and "already has the title" in other.reason
+    assert f"jitbot kb update {first.document_id}" in other.reason
+    assert [d["id"] for d in kb.catalogue.documents()] == [first.document_id]
+
+
+def test_a_citation_of_a_later_edition_names_its_version(kb, tmp_path):
+    path = write(tmp_path, "jit-guide.md", GUIDE_V1)
+    kb.add_file(path)
+    path.write_text(GUIDE_V2, encoding="utf-8")
+    kb.add_file(path)
+    service = AnswerService(HybridSearcher(kb.dense.embedder, kb.dense, kb.lexical), kb.catalogue.served_passages,
+                            AnswerConfig(top_k=3, min_relevance=0.3, lexical_rescue=0.55, max_question_chars=300))
+    assert service.answer(PERIOD).citations[0].label().startswith("Guide on joint investigation teams (v2), ")
