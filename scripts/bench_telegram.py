@@ -59,6 +59,9 @@ def main() -> None:
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="jitbot-bench-"))
     questions = load_questions(args.questions_file)
     members = [700_000 + i for i in range(args.members)]
+    if args.data_dir is None:  # a fresh data directory: the samples are what members ask about
+        subprocess.run([JITBOT, "--data-dir", str(data_dir), "kb", "samples"], check=True,
+                       env={**os.environ, "HF_HUB_OFFLINE": "1"})
     users = UserStore(data_dir / "users.db")
     for member in members:
         users.add_user(member, "prosecutor", f"bench {member}")
