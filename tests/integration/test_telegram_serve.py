@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.users import UserStore
+from knowledge.catalogue import Catalogue
 
 from .fake_bot_api import TOKEN, FakeBotAPI
 
@@ -29,9 +30,11 @@ def test_serve_answers_with_the_real_model_and_stops_on_sigterm(tmp_path):
             "JITBOT_TELEGRAM_TOKEN": TOKEN, "JITBOT_TELEGRAM_API_URL": api.url,
             "JITBOT_LOG_SECRET": "test-only-secret",  # members are logged as pseudonyms
         }
+        # serve never loads the fictional samples itself: a coordinator chooses to (kb samples).
+        subprocess.run([JITBOT, "kb", "samples"], env=env, check=True, capture_output=True)
         process = subprocess.Popen([JITBOT, "serve", "--verbose"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
-            # Loading the samples with the real model and warming up take a while on a small CPU.
+            # Warming up takes a while on a small CPU.
             api.wait_for("getUpdates", timeout=240)
             api.push_message(MEMBER, "Where are integrated joint investigations usually located?")
             [reply] = api.wait_for_messages(MEMBER, timeout=60)
@@ -83,3 +86,19 @@ def test_serve_verbose_keeps_questions_ids_and_names_out_of_stderr(tmp_path, mod
     for private in ("Quetzalcoatl", "Ruritania", "Zebulon", "zeb_the_prosecutor", "Yolanda",
                     str(member), str(stranger)):
         assert private not in stderr, private
+
+
+def test_serve_on_an_empty_data_directory_loads_no_fictional_samples(tmp_path):
+    with FakeBotAPI() as api:
+        env = {**os.environ, "HF_HUB_OFFLINE": "1", "JITBOT_DATA_DIR": str(tmp_path), "JITBOT_SAMPLES": "on",
+               "JITBOT_TELEGRAM_TOKEN": TOKEN, "JITBOT_TELEGRAM_API_URL": api.url,
+               "JITBOT_LOG_SECRET": "test-only-secret"}
+        process = subprocess.Popen([JITBOT, "serve"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            api.wait_for("getUpdates", timeout=120)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            _, stderr = process.communicate(timeout=30)
+    assert "jitbot kb samples" in stderr  # says how to fill it
+    assert not (tmp_path / ".samples").exists()
+    assert Catalogue(tmp_path / "catalogue.db").is_empty()
