@@ -45,6 +45,11 @@ class Services:
         return UserStore(self.data_dir / "users.db")
 
     @cached_property
+    def networks(self):
+        """The networks served (id, name, languages), in users.db beside the members."""
+        return self.users.networks
+
+    @cached_property
     def query_log(self):
         """Every question asked through a front end, its answer and feedback (logs.db)."""
         from .query_log import QueryLog

@@ -116,6 +116,9 @@ class UserStore:
         self.path = Path(path)
         self.db, self.lock = open_shared_database(self.path)
         migrations.apply(self.db)
+        from bot.networks import NetworkStore  # its tables extend this file's (groups, invites)
+
+        self.networks = NetworkStore(self.db, self.lock)
 
     # --- members ---------------------------------------------------------------------
     @locked
