@@ -93,3 +93,7 @@ main.add_command(admin_group)
 from .cli_kb import kb_group
 
 main.add_command(kb_group)
+
+from .cli_networks import networks_group
+
+main.add_command(networks_group)

@@ -1,4 +1,8 @@
-"""`jitbot serve` and the membership commands: `users`, `invite`, `groups`."""
+"""`jitbot serve` and the membership commands: `users`, `invite`, `groups`.
+
+Members, invitations and groups belong to a network (`--network`); with a single network
+(or none yet: `default` is made) it need not be named. Admin is global.
+"""
 
 from __future__ import annotations
 
@@ -110,15 +114,16 @@ def users() -> None:
 @click.argument("telegram_id", type=int)
 @click.option("--role", required=True, help="prosecutor, coordinator or admin.")
 @click.option("--name", default="", help="Who this is (for the list).")
+@click.option("--network", default=None, help="The network the role is in (needed when there are several).")
 @pass_services
-def users_add(services: Services, telegram_id: int, role: str, name: str) -> None:
-    """Add a member (or change a member's role) by Telegram user id."""
+def users_add(services: Services, telegram_id: int, role: str, name: str, network: str | None) -> None:
+    """Add a member (or change a member's role in a network) by Telegram user id."""
     try:
-        member = services.users.add_user(telegram_id, role, name)
+        member = services.users.add_user(telegram_id, role, name, network=network)
     except ValueError as error:
         _fail(str(error))
     name = f" ({member.name})" if member.name else ""
-    click.echo(f"{member.telegram_id}{name} is a member with the role {member.role}")
+    click.echo(f"{member.telegram_id}{name} is a member with the role {member.role}{_in_networks(member.networks)}")
     _update_menu(services, member.telegram_id, member.role)
 
 
@@ -134,18 +139,30 @@ def users_list(services: Services, as_json: bool) -> None:
     if not rows:
         click.echo("No members yet. Add one with: jitbot users add TELEGRAM_ID --role admin")
     for row in rows:
-        click.echo(f"{row['telegram_id']:>12}  {row['role']:<11}  {row['name'] or ''}  (added {row['added_at']} by {row['added_by']})")
+        click.echo(f"{row['telegram_id']:>12}  {row['role']:<11}  {row['name'] or ''}"
+                   f"{_in_networks(row['networks'].items())}  (added {row['added_at']} by {row['added_by']})")
+
+
+def _in_networks(networks) -> str:
+    """' in redtram (coordinator), wacap (prosecutor)', or '' for none."""
+    pairs = sorted(networks)
+    return (" in " + ", ".join(f"{network} ({role})" for network, role in pairs)) if pairs else ""
 
 
 @users.command("remove")
 @click.argument("telegram_id", type=int)
+@click.option("--network", default=None, help="Only from this network (a member of none is removed).")
 @pass_services
-def users_remove(services: Services, telegram_id: int) -> None:
-    """Remove a member."""
-    if not services.users.remove_user(telegram_id):
-        _fail(f"{telegram_id} is not a member")
-    click.echo(f"{telegram_id} removed")
-    _update_menu(services, telegram_id, None)
+def users_remove(services: Services, telegram_id: int, network: str | None) -> None:
+    """Remove a member, or only their role in one network."""
+    if not services.users.remove_user(telegram_id, network=network):
+        _fail(f"{telegram_id} is not a member" + (f" of network {network}" if network else ""))
+    member = services.users.member(telegram_id)
+    if member is None:
+        click.echo(f"{telegram_id} removed")
+    else:
+        click.echo(f"{telegram_id} removed from {network}; still a {member.role}{_in_networks(member.networks)}")
+    _update_menu(services, telegram_id, member.role if member else None)
 
 
 def _update_menu(services: Services, telegram_id: int, role: str | None) -> None:
@@ -196,18 +213,19 @@ def _bot_username(services: Services) -> str | None:
 @click.option("--role", required=True, help="prosecutor, coordinator or admin.")
 @click.option("--uses", type=click.IntRange(min=1), default=1, show_default=True, help="How many people may use it.")
 @click.option("--expires", default="7d", show_default=True, help="Lifetime: 30m, 12h, 7d, 2w or 'never'.")
+@click.option("--network", default=None, help="The network it enrols into (needed when there are several).")
 @pass_services
-def invite_create(services: Services, role: str, uses: int, expires: str) -> None:
+def invite_create(services: Services, role: str, uses: int, expires: str, network: str | None) -> None:
     """Create an invitation and print its t.me deep link."""
     from .users import check_role, parse_duration
 
     try:
         check_role(role)
         lifetime = None if expires.strip().lower() == "never" else parse_duration(expires)
+        new = services.users.create_invite(role, uses=uses, expires_in=lifetime, network=network)
     except ValueError as error:
         _fail(str(error))
     username = _bot_username(services)
-    new = services.users.create_invite(role, uses=uses, expires_in=lifetime)
     expiry = f"expires {new.expires_at}" if new.expires_at else "never expires"
     if username:
         click.echo(f"https://t.me/{username}?start={new.code}")
@@ -215,7 +233,8 @@ def invite_create(services: Services, role: str, uses: int, expires: str) -> Non
         click.echo(f"/start {new.code}")
         click.echo("Set JITBOT_TELEGRAM_BOT_USERNAME (or JITBOT_TELEGRAM_TOKEN) to get a t.me link; "
                    "meanwhile the invitee can send the line above to the bot.", err=True)
-    click.echo(f"Invitation {new.id}: {new.role}, {new.max_uses} use{'s' if new.max_uses > 1 else ''}, {expiry}.", err=True)
+    where = f" in network {new.network}" if new.network else ""
+    click.echo(f"Invitation {new.id}: {new.role}{where}, {new.max_uses} use{'s' if new.max_uses > 1 else ''}, {expiry}.", err=True)
 
 
 @invite.command("list")
@@ -227,7 +246,8 @@ def invite_list(services: Services) -> None:
         click.echo("No invitations. Create one with: jitbot invite create --role prosecutor")
     for row in rows:
         state = "revoked" if row["revoked"] else f"{row['uses']}/{row['max_uses']} used"
-        click.echo(f"{row['id']}  {row['role']:<11}  {state:<10}  expires {row['expires_at'] or 'never'}")
+        click.echo(f"{row['id']}  {row['role']:<11}  {row.get('network') or '(global)':<12}  {state:<10}  "
+                   f"expires {row['expires_at'] or 'never'}")
 
 
 @invite.command("revoke")
@@ -249,11 +269,15 @@ def groups() -> None:
 @groups.command("add", context_settings=NEGATIVE_IDS)
 @click.argument("chat_id", type=int)
 @click.option("--title", default="", help="The group's name (for the list).")
+@click.option("--network", default=None, help="The network whose material the bot may show there.")
 @pass_services
-def groups_add(services: Services, chat_id: int, title: str) -> None:
-    """Register a group chat by id (an admin can also send /register in the group)."""
-    services.users.add_group(chat_id, title)
-    click.echo(f"Group {chat_id} registered")
+def groups_add(services: Services, chat_id: int, title: str, network: str | None) -> None:
+    """Register a group chat to one network by id (an admin can also send /register in the group)."""
+    try:
+        network = services.users.add_group(chat_id, title, network=network)
+    except ValueError as error:
+        _fail(str(error))
+    click.echo(f"Group {chat_id} registered to network {network}")
 
 
 @groups.command("list")
@@ -264,7 +288,7 @@ def groups_list(services: Services) -> None:
     if not rows:
         click.echo("No groups registered.")
     for row in rows:
-        click.echo(f"{row['chat_id']:>15}  {row['title'] or ''}  (added {row['added_at']} by {row['added_by']})")
+        click.echo(f"{row['chat_id']:>15}  {row.get('network') or '-':<12}  {row['title'] or ''}  (added {row['added_at']} by {row['added_by']})")
 
 
 @groups.command("remove", context_settings=NEGATIVE_IDS)

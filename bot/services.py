@@ -6,6 +6,7 @@ model or Chroma (`jitbot --help`, `jitbot kb list`) never import them.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from functools import cached_property
 
@@ -24,6 +25,10 @@ EMPTY_NOTICE = ("The knowledge base in {data_dir} is empty: add documents with `
                 "`jitbot kb samples` (or JITBOT_SAMPLES=on).")
 
 
+def _to_stderr(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
 class Services:
     def __init__(self, settings: Settings):
         self.settings = settings
@@ -32,6 +37,8 @@ class Services:
         # writes in the data directory is for this account only, whatever the umask.
         private_files.use_private_umask()
         private_files.restrict_data_dir(self.data_dir)  # also files made before this rule
+        #: says a one-time message (a migration's) to whoever runs this process
+        self.on_notice: Callable[[str], None] = _to_stderr
 
     @cached_property
     def catalogue(self) -> Catalogue:
@@ -42,7 +49,10 @@ class Services:
         """Members, roles, invitations and registered group chats (users.db)."""
         from .users import UserStore
 
-        return UserStore(self.data_dir / "users.db")
+        store = UserStore(self.data_dir / "users.db")
+        for notice in store.networks.pop_notices():  # e.g. members moved into network 'default'
+            self.on_notice(notice)
+        return store
 
     @cached_property
     def networks(self):

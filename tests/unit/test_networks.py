@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 import sqlite_utils
+from click.testing import CliRunner
 
+from bot.cli import main
 from bot.networks import NetworkError, check_languages
 from bot.users import UserStore
 from bot.users import migrations as user_migrations
@@ -108,3 +110,50 @@ def test_invitations_and_groups_name_their_network(store):
     assert store.add_group(-100, "JIT", network="redtram") == "redtram"
     assert store.group_scope(-100).networks == {"redtram"}
     assert store.group_scope(-999).networks == frozenset()
+
+
+def run(tmp_path, *args, env=None):
+    return CliRunner().invoke(main, ["--data-dir", str(tmp_path), *args], env=env)
+
+
+def test_cli_networks_add_list_remove(tmp_path):
+    added = run(tmp_path, "networks", "add", "redtram", "--name", "REDTRAM", "--languages", "es,pt")
+    assert added.exit_code == 0 and "redtram  REDTRAM  (es, pt)" in added.stdout
+    assert run(tmp_path, "networks", "add", "wacap", "--name", "WACAP").exit_code == 0
+    assert run(tmp_path, "users", "add", "5", "--role", "coordinator", "--network", "redtram").exit_code == 0
+    listed = run(tmp_path, "networks", "list").stdout
+    assert "REDTRAM  (es, pt)  1 member(s), 1 coordinator(s), 0 group(s)" in listed
+    assert "WACAP  (any language)  0 member(s)" in listed
+    refused = run(tmp_path, "networks", "remove", "redtram")
+    assert refused.exit_code == 1 and "still has 1 member(s)" in refused.stderr
+    assert run(tmp_path, "networks", "remove", "wacap").exit_code == 0
+    bad = run(tmp_path, "networks", "add", "Red Tram")
+    assert bad.exit_code == 1 and bad.stderr.count("\n") == 1 and "network id 'Red Tram'" in bad.stderr
+
+
+def test_cli_users_invitations_and_groups_name_the_network_when_there_are_several(tmp_path):
+    run(tmp_path, "networks", "add", "redtram")
+    run(tmp_path, "networks", "add", "wacap")
+    unnamed = run(tmp_path, "users", "add", "7", "--role", "prosecutor")
+    assert unnamed.exit_code == 1 and "several networks (redtram, wacap)" in unnamed.stderr
+    added = run(tmp_path, "users", "add", "7", "--role", "prosecutor", "--network", "wacap")
+    assert "role prosecutor in wacap (prosecutor)" in added.stdout
+    assert "7  prosecutor   " in run(tmp_path, "users", "list").stdout
+    invited = run(tmp_path, "invite", "create", "--role", "coordinator", "--network", "redtram",
+                  env={"JITBOT_TELEGRAM_BOT_USERNAME": "@jit_bot", "JITBOT_TELEGRAM_TOKEN": ""})
+    assert invited.exit_code == 0 and "coordinator in network redtram" in invited.stderr
+    assert "redtram" in run(tmp_path, "invite", "list").stdout
+    grouped = run(tmp_path, "groups", "add", "-100", "--network", "redtram")
+    assert grouped.exit_code == 0 and "registered to network redtram" in grouped.stdout
+    removed = run(tmp_path, "users", "remove", "7", "--network", "wacap")
+    assert removed.exit_code == 0 and UserStore(tmp_path / "users.db").member(7) is None
+
+
+def test_the_move_into_the_default_network_is_said_once_by_the_first_command(tmp_path):
+    db = sqlite_utils.Database(tmp_path / "users.db")
+    user_migrations.apply(db)
+    db["users"].insert({"telegram_id": 3, "role": "prosecutor", "name": "Ana"})
+    db.close()
+    first = run(tmp_path, "users", "list")
+    assert "now in network 'default'" in first.stderr and "default (prosecutor)" in first.stdout
+    assert "default" not in run(tmp_path, "users", "list").stderr
