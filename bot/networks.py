@@ -196,3 +196,33 @@ class NetworkStore:
 def _network(row: dict) -> Network:
     languages = tuple(code for code in (row.get("languages") or "").split(",") if code)
     return Network(row["id"], row["name"] or row["id"], languages)
+
+
+@dataclass(frozen=True)
+class EditRights:
+    """Which documents and contact entries a coordinator or admin may change.
+
+    An admin changes anything. A coordinator changes what belongs only to networks they
+    coordinate (material shared with another network is for an admin, or a coordinator of
+    every network it belongs to). Public material is an admin's too, except in a deployment
+    serving a single network, where it concerns nobody else.
+    """
+
+    is_admin: bool
+    networks: tuple[str, ...]  # the networks coordinated (an admin: all)
+    single_network: bool = False
+
+    def may_change(self, item_networks) -> bool:
+        owners = set(item_networks)
+        if self.is_admin:
+            return True
+        if not owners:
+            return self.single_network and bool(self.networks)
+        return owners <= set(self.networks)
+
+    @property
+    def upload_choices(self) -> tuple[str, ...]:
+        """Where a new document may go: '' (public) and network ids, in the order offered."""
+        if self.is_admin:
+            return ("", *self.networks)
+        return self.networks

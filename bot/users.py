@@ -16,7 +16,7 @@ import sqlite_utils
 from sqlite_utils import Migrations
 
 from bot.i18n import N_
-from bot.networks import DEFAULT_NETWORK, NetworkStore
+from bot.networks import DEFAULT_NETWORK, EditRights, NetworkStore
 from knowledge.scope import Scope
 from knowledge.shared_sqlite import locked, open_shared_database
 
@@ -239,6 +239,14 @@ class UserStore:
         if member.is_admin:
             return self.networks.ids()
         return sorted(n for n, role in member.networks if role == "coordinator")
+
+    @locked
+    def edit_rights(self, telegram_id: int) -> EditRights:
+        """What this member may change in the knowledge base and the directory."""
+        member = self.member(telegram_id)
+        ids = self.networks.ids()
+        return EditRights(bool(member and member.is_admin), tuple(self.coordinator_networks(telegram_id)),
+                          single_network=len(ids) <= 1)
 
     def _network_roles_by_id(self, telegram_id: int) -> dict[str, str]:
         rows = self.db.execute("SELECT network_id, role FROM memberships WHERE telegram_id = ?",

@@ -157,3 +157,26 @@ def test_the_move_into_the_default_network_is_said_once_by_the_first_command(tmp
     first = run(tmp_path, "users", "list")
     assert "now in network 'default'" in first.stderr and "default (prosecutor)" in first.stdout
     assert "default" not in run(tmp_path, "users", "list").stderr
+
+
+def test_coordinators_change_only_their_networks_material_admins_everything(store):
+    store.networks.add("redtram")
+    store.networks.add("wacap")
+    store.add_user(5, "coordinator", network="redtram")
+    store.add_user(5, "prosecutor", network="wacap")
+    store.add_user(9, "admin")
+    coordinator, admin = store.edit_rights(5), store.edit_rights(9)
+    assert coordinator.may_change({"redtram"})
+    assert not coordinator.may_change({"wacap"})  # a member there, not its coordinator
+    assert not coordinator.may_change({"redtram", "wacap"})  # shared with a network not theirs
+    assert not coordinator.may_change(set())  # public: for an admin while there are several networks
+    assert coordinator.upload_choices == ("redtram",)
+    assert admin.may_change({"wacap"}) and admin.may_change(set())
+    assert admin.upload_choices == ("", "redtram", "wacap")
+
+
+def test_with_a_single_network_its_coordinators_keep_changing_public_material(store):
+    store.add_user(5, "coordinator")  # into 'default', the only network
+    assert store.edit_rights(5).may_change(set()) and store.edit_rights(5).may_change({"default"})
+    store.add_user(6, "prosecutor")
+    assert not store.edit_rights(6).may_change(set())
