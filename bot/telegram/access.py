@@ -8,10 +8,11 @@ script) cannot make the bot spend effort or messages on them.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.i18n import N_
 from bot.users import Member, UserStore
+from knowledge.scope import Scope
 
 # Shown through the member's Translator: t.gettext(REFUSAL)
 REFUSAL = N_(
@@ -32,6 +33,8 @@ class Asker:
     user_id: int
     role: str  # prosecutor | coordinator | admin | group (non-member in a registered group)
     chat_type: str
+    #: what answers in this chat may show: the member's networks in private, the group's in a group
+    scope: Scope = field(default_factory=Scope.public)
 
 
 class RefusalLimiter:
@@ -73,10 +76,11 @@ class Access:
         """The asker if the bot may answer in this chat, else None."""
         if chat_type == "private":
             member = self.users.member(user_id)
-            return Asker(user_id, member.role, chat_type) if member else None
+            return Asker(user_id, member.role, chat_type, self.users.scope_for(user_id)) if member else None
         if chat_type in ("group", "supergroup") and self.users.is_group_registered(chat_id):
+            # Everyone in the group reads the answer: the group's network, not the asker's.
             member = self.users.member(user_id)
-            return Asker(user_id, member.role if member else "group", chat_type)
+            return Asker(user_id, member.role if member else "group", chat_type, self.users.group_scope(chat_id))
         return None
 
     def may_refuse(self, key: int) -> bool:

@@ -2,7 +2,8 @@
 purge of the query log.
 
 The figures come from the query log, which may hold case details: admins get them in a
-private chat only, never in a group where other people would read them.
+private chat only, never in a group where other people would read them. A coordinator's
+/stats gives the figures of the questions asked within their networks, one network each.
 """
 
 from __future__ import annotations
@@ -38,13 +39,16 @@ ADMIN_HELP = N_(
     "/stats – questions per day, the share I could not answer and feedback, over 30 days\n"
     "/unanswered – recent questions I could not answer (topics only in a redacted log)"
 )
+COORDINATOR_STATS_HELP = N_("/stats – questions asked within your networks over 30 days, and the share I could not answer")
+STATS_USAGE = N_("Use /stats for the figures of your networks, or /stats followed by one of: {networks}")
 PURGE_JOB = "purge query log"
 CAPTION_LIMIT = 1024
 MESSAGE_LIMIT = 4096
 
 
-async def admin_or_refuse(update: Update, context: Context) -> bool:
-    """True for an admin in a private chat; anyone else gets the matching refusal."""
+async def admin_or_refuse(update: Update, context: Context, allow_coordinators: bool = False) -> bool:
+    """True for an admin (or, if allowed, a coordinator) in a private chat; anyone else gets
+    the matching refusal."""
     chat, user, message = update.effective_chat, update.effective_user, update.effective_message
     if chat is None or user is None or message is None:
         return False
@@ -59,7 +63,7 @@ async def admin_or_refuse(update: Update, context: Context) -> bool:
     if member is None:
         await refuse(update, context)
         return False
-    if not member.is_admin:
+    if not (member.is_admin or (allow_coordinators and member.role == "coordinator")):
         await message.reply_text(t.gettext(ADMIN_ONLY))
         return False
     return True
@@ -70,14 +74,17 @@ def _percent(value: float | None, t: Translator) -> str:
     return t.gettext("n/a") if value is None else f"{value:.0%}"
 
 
-def stats_caption(stats: LogStats, t: Translator = ENGLISH) -> str:
-    """The headline figures, in Telegram HTML, within a photo caption's 1,024 characters."""
+def stats_caption(stats: LogStats, t: Translator = ENGLISH, network: str | None = None) -> str:
+    """The headline figures, in Telegram HTML, within a photo caption's 1,024 characters;
+    `network`: the name of the network they are limited to."""
     latency = (t.gettext("n/a") if stats.latency_p50 is None
                else t.gettext("{p50} s median, {p95} s p95").format(
                    p50=f"{stats.latency_p50 / 1000:.1f}", p95=f"{stats.latency_p95 / 1000:.1f}"))
     errors = (" " + t.gettext("({errors} refused or failed)").format(errors=stats.errors)) if stats.errors else ""
     lines = [
-        t.gettext("<b>Last {days} days</b> (query log: {mode})").format(days=len(stats.days), mode=stats.mode),
+        (t.gettext("<b>Last {days} days</b> (query log: {mode})").format(days=len(stats.days), mode=stats.mode)
+         if network is None else t.gettext("<b>{network}, last {days} days</b> (query log: {mode})").format(
+             network=html.escape(network), days=len(stats.days), mode=stats.mode)),
         t.gettext("Questions: {n}").format(n=stats.questions) + errors,
         t.gettext("Not answered: {n} ({percent})").format(n=stats.abstained, percent=_percent(stats.abstention_rate, t)),
         t.gettext("Feedback: {up} 👍 / {down} 👎").format(up=stats.feedback_up, down=stats.feedback_down),
@@ -94,20 +101,32 @@ def stats_caption(stats: LogStats, t: Translator = ENGLISH) -> str:
     return caption if len(caption) <= CAPTION_LIMIT else caption[: CAPTION_LIMIT - 1].rsplit("\n", 1)[0]
 
 
-def _stats_and_chart(query_log, t: Translator = ENGLISH) -> tuple[LogStats, bytes]:
+def _stats_and_chart(query_log, t: Translator = ENGLISH, network: str | None = None) -> tuple[LogStats, bytes]:
     from bot.log_chart import stats_chart
 
-    stats = compute_stats(query_log, days=STATS_DAYS)
+    stats = compute_stats(query_log, days=STATS_DAYS, network=network)
     return stats, stats_chart(stats, t)
 
 
 async def stats(update: Update, context: Context) -> None:
-    """/stats: questions per day and abstention rate over 30 days, as a chart and figures."""
-    if not await admin_or_refuse(update, context):
+    """/stats [network]: questions per day and abstention rate over 30 days, as a chart and
+    figures; everything for an admin, each of their networks for a coordinator."""
+    if not await admin_or_refuse(update, context, allow_coordinators=True):
         return
-    t = translator_of(update, context)
-    figures, png = await run_blocking(context, _stats_and_chart, services_of(context).query_log, t)
-    await update.effective_message.reply_photo(png, caption=stats_caption(figures, t), filename="stats.png")
+    t, services = translator_of(update, context), services_of(context)
+    users = services.users
+    member = await run_blocking(context, users.member, update.effective_user.id)
+    allowed = await run_blocking(context, users.coordinator_networks, member.telegram_id)
+    wanted = [a.strip().lower() for a in context.args or []][:1]
+    if wanted and wanted[0] not in allowed:
+        await update.effective_message.reply_text(t.gettext(STATS_USAGE).format(networks=", ".join(allowed) or "-"))
+        return
+    networks: list[str | None] = wanted or ([None] if member.is_admin else allowed)
+    names = {n.id: n.name for n in await run_blocking(context, services.networks.all)}
+    for network in networks:
+        figures, png = await run_blocking(context, _stats_and_chart, services.query_log, t, network)
+        caption = stats_caption(figures, t, names.get(network, network) if network else None)
+        await update.effective_message.reply_photo(png, caption=caption, filename="stats.png")
 
 
 # --- /unanswered ------------------------------------------------------------------------

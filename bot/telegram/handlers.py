@@ -21,6 +21,7 @@ from bot.answer_texts import question_error_text
 from bot.ask import AskResult
 from bot.i18n import N_, Translator
 from bot.users import InviteError
+from knowledge.scope import Scope
 from retrieval.answer_types import Citation
 
 from . import streaming
@@ -127,6 +128,10 @@ async def start(update: Update, context: Context) -> None:
     log.info("Enrolled a new member as %s", member.role)  # no Telegram id or name in the log
     await menus_of(context).set_member(context.bot, user.id, member.role, t.language)
     welcome = t.gettext("Welcome! You are now a member ({role}).").format(role=t.gettext(member.role))
+    if member.networks:  # the invitation's network (and any the member already had)
+        names = {n.id: n.name for n in await run_blocking(context, access.users.networks.all)}
+        welcome += " " + t.gettext("Networks: {networks}.").format(
+            networks=", ".join(f"{names.get(n, n)} ({t.gettext(role)})" for n, role in member.networks))
     await message.reply_text(welcome + "\n\n" + t.gettext(HELP))
 
 
@@ -142,6 +147,10 @@ async def help_command(update: Update, context: Context) -> None:
             from .admin_handlers import ADMIN_HELP  # /stats and /unanswered
 
             text += "\n\n" + t.gettext(ADMIN_HELP)
+        elif asker.role == "coordinator" and update.effective_chat.type == ChatType.PRIVATE:
+            from .admin_handlers import COORDINATOR_STATS_HELP
+
+            text += "\n" + t.gettext(COORDINATOR_STATS_HELP)
         await update.effective_message.reply_text(text)
 
 
@@ -151,10 +160,11 @@ async def about(update: Update, context: Context) -> None:
 
 
 async def sources(update: Update, context: Context) -> None:
-    """/sources: the documents the knowledge base serves."""
-    if not await asker_or_refuse(update, context):
+    """/sources: the documents the knowledge base serves to this member (or group)."""
+    asker = await asker_or_refuse(update, context)
+    if not asker:
         return
-    documents = await run_blocking(context, services_of(context).catalogue.documents)
+    documents = await run_blocking(context, visible_documents, services_of(context), asker.scope)
     for chunk in documents_messages(documents, t=translator_of(update, context)):
         await update.effective_message.reply_text(chunk)
 
@@ -171,9 +181,9 @@ async def contacts(update: Update, context: Context) -> None:
     await answer_question(update, context, asker, text, find=_find_contacts)
 
 
-def _find_contacts(services, text: str, who: dict) -> AskResult:
+def _find_contacts(services, text: str, who: dict, scope: Scope) -> AskResult:
     """The directory's answer to "/contacts <text>" (bot/ask.py), logged like any answer."""
-    return services.ask.contacts(text, who)
+    return services.ask.contacts(text, who, scope=scope)
 
 
 async def register(update: Update, context: Context) -> None:
@@ -193,10 +203,19 @@ async def register(update: Update, context: Context) -> None:
         if access.may_refuse(chat.id):
             await message.reply_text(t.gettext(ADMIN_ONLY))
         return
-    await run_blocking(context, access.users.add_group, chat.id, chat.title or "", f"telegram:{user.id}")
+    wanted = context.args[0] if context.args else None
+    try:
+        network = await run_blocking(context, access.users.add_group, chat.id, chat.title or "",
+                                     f"telegram:{user.id}", wanted)
+    except ValueError:  # several networks and none named, or an unknown one
+        ids = await run_blocking(context, access.users.networks.ids)
+        await message.reply_text(t.gettext(
+            "Which network is this group for? Send /register followed by one of: {networks}"
+        ).format(networks=", ".join(ids)), parse_mode=None)
+        return
     log.info("A group was registered by an admin")
-    await message.reply_text(t.gettext("This group is registered.") + " "
-                             + t.gettext(GROUP_HELP).format(mention=f"@{context.bot.username}"))
+    await message.reply_text(t.gettext("This group is registered to the network {network}.").format(
+        network=network) + " " + t.gettext(GROUP_HELP).format(mention=f"@{context.bot.username}"))
 
 
 # --- questions ------------------------------------------------------------------------
@@ -227,9 +246,9 @@ async def question(update: Update, context: Context) -> None:
         await answer_question(update, context, asker, text)
 
 
-def _ask(services, text: str, who: dict, history=(), on_partial=None) -> AskResult:
+def _ask(services, text: str, who: dict, scope: Scope, history=(), on_partial=None) -> AskResult:
     """A question (a follow-up with the chat's last turns), answered and logged (bot/ask.py)."""
-    return services.ask.ask(text, who, history, on_partial)
+    return services.ask.ask(text, who, history, on_partial, scope=scope)
 
 
 async def answer_question(
@@ -242,11 +261,14 @@ async def answer_question(
     if is_question:  # follow-ups read with the chat's last turns; a generated answer streams
         if getattr(services_of(context), "grounded_answerer", None) is not None:
             streamer = streaming.for_reply(message, quote)
+        if context.chat_data.get("scope") != asker.scope:  # turns answered in another scope:
+            context.chat_data.pop("turns", None)  # never the context of this one's follow-ups
+            context.chat_data["scope"] = asker.scope
         find = functools.partial(_ask, history=streaming.chat_history(context.chat_data),
                                  on_partial=streamer.push if streamer else None)
     who = {"user_id": asker.user_id, "role": asker.role, "chat_type": asker.chat_type, "front_end": "telegram"}
     async with typing(context, chat.id, message.message_thread_id if message.is_topic_message else None):
-        result = await run_blocking(context, find, services_of(context), text, who)
+        result = await run_blocking(context, find, services_of(context), text, who, asker.scope)
     streamed = await streamer.finish() if streamer else None
     answer, query_id = result.answer, result.query_id
     if answer is None:
@@ -288,7 +310,7 @@ async def button(update: Update, context: Context) -> None:
     if press.kind == "fb":
         await _feedback(update, context, press)
     else:
-        await _show_sources(update, context, press)
+        await _show_sources(update, context, press, asker.scope)
 
 
 async def _feedback(update: Update, context: Context, press: AnswerPress) -> None:
@@ -308,12 +330,15 @@ async def _feedback(update: Update, context: Context, press: AnswerPress) -> Non
             await query.edit_message_reply_markup(answer_keyboard(signed, with_sources, chosen=value, t=t))
 
 
-async def _show_sources(update: Update, context: Context, press: AnswerPress) -> None:
+async def _show_sources(update: Update, context: Context, press: AnswerPress, scope: Scope) -> None:
     query = update.callback_query
     query_id = press.query_id
     citations = context.bot_data["recent"].get(query_id)
+    services = services_of(context)
     if citations is None:
-        citations = await run_blocking(context, _logged_citations, services_of(context), query_id)
+        citations = await run_blocking(context, services.ask.logged_citations, query_id, scope)
+    else:  # read again in the presser's scope now: a member who left a network sees no more of it
+        citations = await run_blocking(context, visible_citations, services.catalogue, citations, scope)
     await query.answer()
     if query.message is None:
         return
@@ -330,18 +355,24 @@ async def _show_sources(update: Update, context: Context, press: AnswerPress) ->
         )
 
 
-def _logged_citations(services, query_id: int) -> list[Citation]:
-    """An older answer's citations, from the query log and the catalogue (still served only)."""
-    row = services.query_log.query(query_id)
-    if row is None:
-        return []
-    passages = services.catalogue.served_passages(row["cited_passage_ids"])
-    return [
-        Citation(rank=rank, document_id=p.document_id, title=p.title, locator=p.locator, text=p.text,
-                 score=0.0, passage_id=p.id, version=p.version, section=p.section)
-        for rank, pid in enumerate(row["cited_passage_ids"], start=1)
-        if (p := passages.get(pid)) is not None
-    ]
+def visible_citations(catalogue, citations: list[Citation], scope: Scope) -> list[Citation]:
+    """The citations whose document `scope` may read (their networks as the catalogue has them now)."""
+    if scope.unrestricted:
+        return citations
+    seen: dict[str, bool] = {}
+    for citation in citations:
+        if citation.document_id not in seen:
+            seen[citation.document_id] = scope.sees(catalogue.document_networks(citation.document_id))
+    return [c for c in citations if seen[c.document_id]]
+
+
+def visible_documents(services, scope: Scope) -> list[dict]:
+    """The served documents `scope` may read (/sources, /kb)."""
+    documents = services.catalogue.documents()
+    if scope.unrestricted:
+        return documents
+    restricted = services.catalogue.restricted_documents()
+    return [d for d in documents if scope.sees(restricted.get(d["id"], ()))]
 
 
 # --- errors ---------------------------------------------------------------------------

@@ -10,22 +10,18 @@ uploads (and `jitbot kb` in a shell) take turns; a progress message is edited me
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import logging
 import re
 import secrets
-import tempfile
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatType
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -36,20 +32,17 @@ from telegram.ext import (
 
 from bot.i18n import ENGLISH, Translator
 from knowledge.audit import Actor
-from knowledge.loaders import supported_suffixes
 
+from . import kb_networks as nets
 from . import kb_replies as replies
 from .access import Asker
 from .plumbing import (
     Context,
-    access_of,
     asker_or_refuse,
     in_private_or_decline,
-    refuse,
     services_of,
     translator_of,
 )
-from .progress_message import LiveStatus, UploadProgress
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +54,8 @@ PENDING_SECONDS = 3600  # an unanswered confirmation expires after this
 
 def add_kb_handlers(application: Application) -> None:
     """Register before the generic button handler, which takes any other callback."""
+    from .kb_uploads import upload, upload_in_group
+
     application.add_handler(MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE, upload))
     application.add_handler(MessageHandler(filters.Document.ALL & filters.ChatType.GROUPS, upload_in_group))
     application.add_handler(CommandHandler("kb", kb_command))
@@ -70,7 +65,7 @@ def add_kb_handlers(application: Application) -> None:
 # --- confirmations waiting for a button press ------------------------------------------
 @dataclass
 class Pending:
-    kind: str  # remove | contacts
+    kind: str  # remove | contacts | upload (waiting for the network to be chosen)
     user_id: int
     payload: dict[str, Any] = field(default_factory=dict)
     created: float = 0.0
@@ -151,104 +146,21 @@ def safe_file_name(name: str | None) -> str:
     return f"{stem[:100]}.{suffix[:10]}" if suffix else stem[:100]
 
 
-async def upload(update: Update, context: Context) -> None:
-    """A file sent in a private chat: a document to ingest, or a contacts directory."""
-    message = update.effective_message
-    if message is None or message.document is None or update.effective_chat.type != ChatType.PRIVATE:
-        return
-    if access_of(context).member(update.effective_user.id) is None:
-        await refuse(update, context)
-        return
-    asker = await editor_or_refuse(update, context)
-    if asker is None:
-        return
-    document, t = message.document, translator_of(update, context)
-    name = safe_file_name(document.file_name)
-    suffix = Path(name).suffix.lower()
-    if suffix not in supported_suffixes() | CONTACT_SUFFIXES:
-        await message.reply_text(replies.wrong_type(name, t))
-        return
-    if (document.file_size or 0) > MAX_DOWNLOAD_BYTES:
-        await message.reply_text(replies.too_big(name, document.file_size, t))
-        return
-    status = await message.reply_text(replies.downloading(name, t))
-    # In the background: the coordinator's chat stays free for questions meanwhile (updates
-    # of one chat are handled in order); errors still reach the error handler.
-    context.application.create_task(_process(update, context, asker, name, status), update=update)
 
-
-async def upload_in_group(update: Update, context: Context) -> None:
-    """A file sent in a group (where the bot sees it): a coordinator is pointed to a private chat."""
-    user = update.effective_user
-    member = access_of(context).member(user.id) if user is not None else None
-    if member is not None and member.role in EDITORS:
-        await in_private_or_decline(update, context)
-
-
-async def _process(update: Update, context: Context, asker: Asker, name: str, status) -> None:
-    """Download the file, then ingest it or check it as a contacts directory."""
-    document, suffix = update.effective_message.document, Path(name).suffix.lower()
+async def may_change_or_say(update: Update, context: Context, asker: Asker, rights, doc: dict, name: str) -> bool:
+    """True if this member may change `doc`; otherwise says why (naming it only if readable)."""
+    services = services_of(context)
+    networks = await in_thread(nets.document_networks, services, doc["id"])
+    if rights.may_change(networks):
+        return True
+    names = await in_thread(nets.network_names, services)
     t = translator_of(update, context)
-    with tempfile.TemporaryDirectory(prefix="jitbot-upload-") as folder:
-        path = Path(folder) / name
-        try:
-            telegram_file = await document.get_file()
-            await telegram_file.download_to_drive(path)
-        except TelegramError as error:  # e.g. "file is too big" when the size was not given
-            log.warning("download of %s failed: %s", name, error)
-            await status.edit_text(replies.download_failed(name, error.message, t))
-            return
-        try:
-            if suffix in CONTACT_SUFFIXES:
-                await _check_contacts(update, context, asker, path, status)
-            else:
-                await _ingest(update, context, asker, path, status)
-        except Exception:
-            with contextlib.suppress(TelegramError):  # the status must not stay "downloading…"
-                await status.edit_text(replies.indexing_failed(name, t))
-            raise
-
-
-async def _ingest(update: Update, context: Context, asker: Asker, path: Path, status) -> None:
-    t = translator_of(update, context)
-    live = LiveStatus(status).start()
-    progress = UploadProgress(live, path.name, t)
-    kb = services_of(context).knowledge_base
-    try:
-        result = await in_thread(
-            kb.add_file, path, progress=progress, actor=actor_of(update, asker), source=f"telegram:{path.name}"
-        )
-    except Exception:  # the knowledge base rolled itself back
-        log.exception("Ingestion of %s failed", path.name)
-        await live.finish(replies.indexing_failed(path.name, t))
-        return
-    await live.finish(replies.ingest_summary(result, t))
-
-
-async def _check_contacts(update: Update, context: Context, asker: Asker, path: Path, status) -> None:
-    from knowledge.contact_files import ContactFileError, check_file
-
-    directory, t = services_of(context).directory, translator_of(update, context)
-    try:
-        checked = await in_thread(check_file, path, today=date.today())
-    except ContactFileError as error:  # its message starts with the file name: said once
-        reason = str(error).removeprefix(f"{path}: ").removeprefix(f"{path.name}: ")
-        await status.edit_text(replies.contacts_unreadable(path.name, reason, t))
-        return
-    if checked.header_problems or checked.invalid_rows:
-        await status.edit_text(replies.contacts_invalid(path.name, checked, t))
-        return
-    plan = await in_thread(directory.plan_import, checked.records)
-    if plan.is_empty:
-        await status.edit_text(replies.contacts_report(path.name, checked, plan, t) + "\n\n"
-                               + replies.nothing_would_change(t))
-        return
-    token = pending_of(context).put(
-        Pending("contacts", asker.user_id, {"records": checked.records, "file": path.name},
-                chat_id=update.effective_chat.id)
-    )
-    await status.edit_text(replies.contacts_report(path.name, checked, plan, t),
-                           reply_markup=confirm_keyboard(token, t.gettext("✅ Apply"), t))
+    text = nets.not_yours(name, doc.get("title") or doc["id"], networks, names, asker.scope.sees(networks), t)
+    if update.callback_query is not None and update.callback_query.message is not None:
+        await close_confirmation(update.callback_query, text)
+    else:
+        await update.effective_message.reply_text(text)
+    return False
 
 
 # --- /kb --------------------------------------------------------------------------------
@@ -260,7 +172,9 @@ async def kb_command(update: Update, context: Context) -> None:
     message, services, t = update.effective_message, services_of(context), translator_of(update, context)
     args = context.args or []
     if not args:
-        documents = await in_thread(services.catalogue.documents)
+        from .handlers import visible_documents
+
+        documents = await in_thread(visible_documents, services, asker.scope)
         for chunk in replies.documents_list(documents, t):
             await message.reply_text(chunk)
     elif args[0] == "history":
@@ -268,13 +182,19 @@ async def kb_command(update: Update, context: Context) -> None:
 
         def latest():
             with services.catalogue.lock:
-                return audit.history(services.catalogue.db, args[1] if len(args) > 1 else None, 15)
+                rows = audit.history(services.catalogue.db, args[1] if len(args) > 1 else None, 200)
+            return nets.visible_history(services, asker.scope, rows)[:15]
 
         await message.reply_text(replies.history(await in_thread(latest), t))
     elif args[0] == "remove" and len(args) == 2:
         doc = await in_thread(services.catalogue.document, args[1])
-        if doc is None or doc["status"] != "active" or doc["current_version"] is None:
+        networks = await in_thread(nets.document_networks, services, args[1]) if doc else frozenset()
+        if (doc is None or doc["status"] != "active" or doc["current_version"] is None
+                or not asker.scope.sees(networks)):  # another network's: as if it did not exist
             await message.reply_text(replies.not_served(args[1], t))
+            return
+        rights = await in_thread(services.users.edit_rights, asker.user_id)
+        if not await may_change_or_say(update, context, asker, rights, doc, doc["id"]):
             return
         token = pending_of(context).put(Pending("remove", asker.user_id, {"document_id": doc["id"]},
                                                   chat_id=update.effective_chat.id))
@@ -295,20 +215,34 @@ async def confirm(update: Update, context: Context) -> None:
     pending = pending_of(context).pop(token, asker.user_id, update.effective_chat.id)
     if pending is None:
         await query.answer(t.gettext(replies.EXPIRED), show_alert=True)
-        await _close(query, t.gettext(replies.EXPIRED))
+        await close_confirmation(query, t.gettext(replies.EXPIRED))
         return
     await query.answer()
-    if answer != "yes":
-        await _close(query, replies.cancelled(t))
+    if answer == "no" or (pending.kind != "upload" and answer != "yes"):
+        await close_confirmation(query, replies.cancelled(t))
         return
     actor = actor_of(update, asker)
     services = services_of(context)
-    if pending.kind == "remove":
+    if pending.kind == "upload":
+        from .kb_uploads import chosen_network
+
+        await chosen_network(update, context, asker, pending, answer)
+    elif pending.kind == "remove":
+        # Rights are read again: a coordinator may have lost the network since the question.
+        doc = await in_thread(services.catalogue.document, pending.payload["document_id"])
+        rights = await in_thread(services.users.edit_rights, asker.user_id)
+        if doc is None or not await may_change_or_say(update, context, asker, rights, doc, doc["id"]):
+            return
         result = await in_thread(services.knowledge_base.remove, pending.payload["document_id"], actor=actor)
-        await _close(query, replies.removed(result, t))
+        await close_confirmation(query, replies.removed(result, t))
     elif pending.kind == "contacts":
+        rights = await in_thread(services.users.edit_rights, asker.user_id)
+        refused = await in_thread(nets.contacts_out_of_rights, services, rights, pending.payload["records"])
+        if refused:
+            await close_confirmation(query, nets.contacts_not_yours(pending.payload["file"], refused, t))
+            return
         plan = await in_thread(_apply_contacts, services, pending.payload["records"], actor, pending.payload["file"])
-        await _close(query, replies.applied(replies.plan_summary(plan, t), t))
+        await close_confirmation(query, replies.applied(replies.plan_summary(plan, t), t))
 
 
 def _apply_contacts(services, records: list[dict], actor: Actor, file_name: str):
@@ -325,7 +259,7 @@ def _apply_contacts(services, records: list[dict], actor: Actor, file_name: str)
     return plan
 
 
-async def _close(query, note: str) -> None:
+async def close_confirmation(query, note: str) -> None:
     """Append the outcome to the confirmation message and take its buttons away."""
     if query.message is None:
         return

@@ -41,8 +41,9 @@ MEMBER_COMMANDS = [
     ("about", N_("How the answers are made")),
 ]
 KB_COMMAND = ("kb", N_("Documents, removals and the latest changes"))
+STATS_COMMAND = ("stats", N_("Questions per day and unanswered share (30 days)"))
 ADMIN_COMMANDS = [
-    ("stats", N_("Questions per day and unanswered share (30 days)")),
+    STATS_COMMAND,
     ("unanswered", N_("Recent questions I could not answer")),
 ]
 
@@ -51,7 +52,7 @@ DEFAULT_COMMANDS = [START]
 GROUP_COMMANDS = MEMBER_COMMANDS + [("register", N_("Admins: let me answer in this group"))]
 ROLE_COMMANDS = {
     "prosecutor": MEMBER_COMMANDS,
-    "coordinator": MEMBER_COMMANDS + [KB_COMMAND],
+    "coordinator": MEMBER_COMMANDS + [KB_COMMAND, STATS_COMMAND],  # their networks' figures
     "admin": MEMBER_COMMANDS + [KB_COMMAND] + ADMIN_COMMANDS,
 }
 
