@@ -21,15 +21,21 @@ RED, WACAP_MEMBER, RED_COORD, BOTH_COORD, ADMIN = 3001, 3002, 3003, 3004, 3005
 WACAP_GROUP = -100777
 
 PUBLIC_DOC = ("# Public guide on extradition\n\n"
-              "Urgent extradition requests may be sent through the ordinary central authority channel.\n")
+              "1. Urgent extradition requests are usually sent through the central authority of the "
+              "requested State.\n\n2. The central authority keeps a register of pending requests.\n")
 RED_DOC = ("# REDTRAM operational note\n\n"
-           "The secret channel for urgent extradition requests in REDTRAM is the Quetzal desk in Lima.\n")
+           "1. Urgent extradition requests within the network are sent through the Quetzal desk in Lima, "
+           "which answers within two days (code word Tangerine).\n\n"
+           "2. The Quetzal desk keeps a register of liaison prosecutors (code word Tangerine).\n")
 WACAP_DOC = ("# WACAP operational note\n\n"
-             "The secret channel for urgent extradition requests in WACAP is the Baobab desk in Dakar.\n")
-QUESTIONS = ("What is the secret channel for urgent extradition requests?",
+             "1. Urgent extradition requests within the network are sent through the Baobab desk in Dakar, "
+             "which answers within two days (code word Mangrove).\n\n"
+             "2. The Baobab desk keeps a register of liaison prosecutors (code word Mangrove).\n")
+QUESTIONS = ("Through which desk are urgent extradition requests within the network sent?",
              "Which desk handles urgent extradition requests?",
              "Tell me about the Baobab desk in Dakar",
-             "Tell me about the Quetzal desk in Lima")
+             "Tell me about the Quetzal desk in Lima",
+             "Who keeps a register of liaison prosecutors?")
 
 
 @pytest.fixture
@@ -92,7 +98,8 @@ async def press_sources(bot, api, user_id: int, answer, chat_id: int | None = No
 
 async def test_a_member_never_sees_another_networks_passages_in_answers_sources_or_follow_ups(bot, api, services):
     seen, leaks = [], []
-    for member, own, other in ((RED, "Quetzal", "Baobab"), (WACAP_MEMBER, "Baobab", "Quetzal")):
+    # The code words are in the notes only (the questions name the desks, to tempt the search).
+    for member, own, other in ((RED, "Tangerine", "Mangrove"), (WACAP_MEMBER, "Mangrove", "Tangerine")):
         for question in QUESTIONS:
             [answer, *_] = await say(bot, api, member, question)
             shown = [answer.text, answer.html]
@@ -106,15 +113,15 @@ async def test_a_member_never_sees_another_networks_passages_in_answers_sources_
     assert any(seen)  # each member's own network's note is found: the test can see a leak
     rows = services.query_log.read("SELECT networks, answer FROM queries", {})
     assert {r["networks"] for r in rows} == {"redtram", "wacap"}
-    assert not [r for r in rows if r["networks"] == "redtram" and "Baobab" in (r["answer"] or "")]
+    assert not [r for r in rows if r["networks"] == "redtram" and "Mangrove" in (r["answer"] or "")]
 
 
 async def test_in_a_group_the_bot_answers_in_the_groups_network_whoever_asks(bot, api):
     mention = f"@{api.bot['username']}"
-    replies = await say(bot, api, RED, f"{mention} What is the secret channel for urgent extradition requests?",
+    replies = await say(bot, api, RED, f"{mention} Through which desk are urgent extradition requests within the network sent?",
                         chat_id=WACAP_GROUP, chat_type="supergroup")
     text = " ".join(r.text for r in replies)
-    assert "Quetzal" not in text  # a REDTRAM member asking in a WACAP group gets no REDTRAM note
+    assert "Tangerine" not in text  # a REDTRAM member asking in a WACAP group gets no REDTRAM note
 
 
 async def test_sources_lists_only_the_documents_a_member_may_read(bot, api):
@@ -125,11 +132,11 @@ async def test_sources_lists_only_the_documents_a_member_may_read(bot, api):
 
 
 async def test_a_member_who_left_a_network_no_longer_gets_its_sources(bot, api, services):
-    [answer, *_] = await say(bot, api, RED, "Tell me about the Quetzal desk in Lima")
-    assert "Quetzal" in answer.text
+    [answer, *_] = await say(bot, api, RED, QUESTIONS[0])
+    assert "Tangerine" in answer.text
     services.users.add_user(RED, "prosecutor", network="wacap")
     services.users.remove_user(RED, network="redtram")
-    assert "Quetzal" not in await press_sources(bot, api, RED, answer)
+    assert "Tangerine" not in await press_sources(bot, api, RED, answer)
 
 
 # --- coordinators ------------------------------------------------------------------------
@@ -142,17 +149,17 @@ async def final_status(bot, api, chat_id: int, marker: str):
 
 
 async def test_a_coordinators_upload_goes_to_their_network_and_only_its_members_find_it(bot, api, services):
-    api.push_document(RED_COORD, b"# Lima protocol\n\nThe Condor register lists REDTRAM liaison officers.\n",
+    api.push_document(RED_COORD, b"# Lima protocol\n\n1. The Condor register lists the liaison officers of the network and is updated monthly.\n",
                       "lima-protocol.md")
     status = await final_status(bot, api, RED_COORD, "Added")
     assert "Networks: REDTRAM (only their members can find it)" in status.text
     assert services.catalogue.document_networks("lima-protocol") == {"redtram"}
-    assert "Condor" in (await say(bot, api, RED, "What does the Condor register list?"))[0].text
-    assert "Condor" not in (await say(bot, api, WACAP_MEMBER, "What does the Condor register list?"))[0].text
+    assert "Condor" in (await say(bot, api, RED, "Which liaison officers does the Condor register list?"))[0].text
+    assert "Condor" not in (await say(bot, api, WACAP_MEMBER, "Which liaison officers does the Condor register list?"))[0].text
 
 
 async def test_a_coordinator_of_several_networks_chooses_with_buttons(bot, api, services):
-    api.push_document(BOTH_COORD, b"# Shared annex\n\nThe Ibis form is used for joint requests.\n", "annex.md")
+    api.push_document(BOTH_COORD, b"# Shared annex\n\n1. The Ibis form is used for joint requests between the two networks.\n", "annex.md")
     [question] = await bot.replies(BOTH_COORD)
     assert "Which network is annex.md for?" in question.text
     assert [b["text"] for b in question.buttons()] == ["🔒 REDTRAM", "🔒 WACAP", "✖ Cancel"]
