@@ -163,10 +163,17 @@ def asker_networks(db: sqlite_utils.Database) -> None:
     db["queries"].add_column("networks", str)
 
 
-def network_sql(table: str = "") -> str:
-    """SQL condition "asked within network :network" (one of the asker's scope networks)."""
+def networks_sql(networks: Sequence[str] | None, table: str = "") -> tuple[str, dict[str, str]]:
+    """SQL condition "asked within one of `networks`" (in the asker's scope), and its named
+    parameters; ("1", {}) for None (every question)."""
+    if networks is None:
+        return "1", {}
     t = f"{table}." if table else ""
-    return f"instr(',' || coalesce({t}networks, '') || ',', ',' || :network || ',') > 0"
+    params = {f"network_{i}": n for i, n in enumerate(sorted(set(networks)))}
+    if not params:
+        return "0", {}
+    terms = [f"instr(',' || coalesce({t}networks, '') || ',', ',' || :{name} || ',') > 0" for name in params]
+    return "(" + " OR ".join(terms) + ")", params
 
 
 def scope_column(scope: Any) -> str | None:
