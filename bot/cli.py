@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from .cli_scope import reader_scope, scope_options
 from .cli_support import JitbotGroup, pass_services, stderr_line
 from .services import Services
 from .settings import load_settings
@@ -39,14 +40,19 @@ def main(ctx: click.Context, data_dir: Path | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per question.")
 @click.option("--lang", type=click.Choice(["en", "es", "fr", "pt"]), default=None,
               help="Language of the fixed texts (default: the question's own, detected).")
+@scope_options
 @pass_services
-def ask(services: Services, question: str, as_json: bool, lang: str | None) -> None:
-    """Answer a question from the knowledge base ('-' reads one question per stdin line)."""
+def ask(services: Services, question: str, as_json: bool, lang: str | None, as_member: int | None,
+        reader_networks: tuple[str, ...]) -> None:
+    """Answer a question from the knowledge base ('-' reads one question per stdin line).
+
+    Everything is searched, unless --as-member or --network name whose view to answer from."""
     from .answer_texts import question_error_text
     from .ask import CLI_ASKER
     from .i18n import detect_language, translator_for
     from .render import render_plain
 
+    scope = reader_scope(services, as_member, reader_networks)
     services.ensure_knowledge_base(stderr_line)
     questions = (line for line in sys.stdin) if question == "-" else iter([question])
     failed = False
@@ -54,7 +60,7 @@ def ask(services: Services, question: str, as_json: bool, lang: str | None) -> N
         if question == "-" and not text.strip():
             continue
         t = translator_for(lang or detect_language(text))
-        result = services.ask.ask(text, CLI_ASKER)
+        result = services.ask.ask(text, CLI_ASKER, scope=scope)
         if result.answer is None:
             failed = True
             if as_json:

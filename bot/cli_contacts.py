@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from .cli_scope import reader_scope, scope_options
 from .cli_support import pass_services, stderr_line
 from .services import Services
 
@@ -123,13 +124,17 @@ def contacts_export(services: Services, output: Path | None) -> None:
 @contacts_group.command("find")
 @click.argument("query")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@scope_options
 @pass_services
-def contacts_find(services: Services, query: str, as_json: bool) -> None:
-    """The best contact points for a country, network or question ('DE', 'Alemania', ...)."""
+def contacts_find(services: Services, query: str, as_json: bool, as_member: int | None,
+                  reader_networks: tuple[str, ...]) -> None:
+    """The best contact points for a country, network or question ('DE', 'Alemania', ...);
+    with --as-member or --network, only those that member or network's members are shown."""
     from .render import contact_lines
 
+    scope = reader_scope(services, as_member, reader_networks)
     services.ensure_knowledge_base(stderr_line)
-    found = services.directory.find(query)
+    found = services.directory.find(query, scope=scope)
     if as_json:
         click.echo(json.dumps({"summary": found.summary, "note": found.note,
                                "contacts": found.contacts}, ensure_ascii=False, indent=2))

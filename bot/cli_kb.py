@@ -40,6 +40,25 @@ def metadata_options(function):
     return function
 
 
+def network_option(function):
+    return click.option(
+        "--network", "networks", multiple=True, metavar="ID",
+        help="A network whose members may read it (repeatable; none: public).",
+    )(function)
+
+
+def checked_networks(services: Services, values) -> frozenset[str] | None:
+    """The --network values as registered network ids (None when none were given)."""
+    from .networks import NetworkError
+
+    if not values:
+        return None
+    try:
+        return frozenset(services.networks.require(v.strip()).id for v in values)
+    except NetworkError as error:
+        raise click.BadParameter(str(error), param_hint="--network") from None
+
+
 def _metadata(**values) -> dict:
     return {k: v for k, v in values.items() if v}
 
@@ -87,6 +106,8 @@ def _ingest(services: Services, files: list[Path], **options) -> None:
         stderr_line(INTERRUPTED)
         sys.exit(130)
     counts = {s: sum(r.status == s for r in results) for s in ("added", "updated", "unchanged", "failed")}
+    if relabelled := sum(r.status == "networks" for r in results):
+        counts = {**counts, "given other networks": relabelled}
     stderr_line(", ".join(f"{n} {s}" for s, n in counts.items()))
     if counts["failed"]:
         sys.exit(1)
@@ -100,10 +121,14 @@ def kb_group() -> None:
 @kb_group.command("add")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @metadata_options
+@network_option
 @as_option
 @pass_services
-def kb_add(services: Services, paths, title, source_url, published, language, tags, as_name) -> None:
-    """Add files or folders (txt, md, pdf, docx, html); unchanged files are skipped."""
+def kb_add(services: Services, paths, title, source_url, published, language, tags, networks, as_name) -> None:
+    """Add files or folders (txt, md, pdf, docx, html); unchanged files are skipped.
+
+    With --network, only members of those networks can read them (else they are public);
+    an unchanged file given other networks keeps its version and takes them."""
     from knowledge.audit import Actor
     from knowledge.ingest import expand_paths
 
@@ -113,24 +138,33 @@ def kb_add(services: Services, paths, title, source_url, published, language, ta
     if not files:
         raise click.UsageError("no supported files found")
     metadata = _metadata(source_url=source_url, published=published, language=language, tags=tags)
-    _ingest(services, files, title=title, metadata=metadata, actor=Actor.command_line(as_name))
+    _ingest(services, files, title=title, metadata=metadata, actor=Actor.command_line(as_name),
+            networks=checked_networks(services, networks))
 
 
 @kb_group.command("update")
 @click.argument("document_id")
 @click.argument("path", type=click.Path(path_type=Path))
 @metadata_options
+@network_option
+@click.option("--public", is_flag=True, help="Make it public (readable by everyone).")
 @as_option
 @pass_services
-def kb_update(services: Services, document_id, path, title, source_url, published, language, tags, as_name) -> None:
-    """Replace DOCUMENT_ID with a new version read from PATH (a new edition)."""
+def kb_update(services: Services, document_id, path, title, source_url, published, language, tags,
+              networks, public, as_name) -> None:
+    """Replace DOCUMENT_ID with a new version read from PATH (a new edition).
+
+    It keeps its networks unless --network (repeatable) or --public is given."""
     from knowledge.audit import Actor
 
     if services.catalogue.document(document_id) is None:
         raise click.ClickException(f"no document with id {document_id} (see: jitbot kb list --all)")
+    if public and networks:
+        raise click.UsageError("--public and --network exclude each other")
     metadata = _metadata(source_url=source_url, published=published, language=language, tags=tags)
     _ingest(services, [path], title=title, metadata=metadata, document_id=document_id,
-            actor=Actor.command_line(as_name))
+            actor=Actor.command_line(as_name),
+            networks=frozenset() if public else checked_networks(services, networks))
 
 
 @kb_group.command("remove")
@@ -171,6 +205,9 @@ def kb_list(services: Services, include_removed: bool, as_json: bool) -> None:
     """List the documents being served."""
     services.ensure_knowledge_base(stderr_line)
     docs = services.catalogue.documents(include_removed=include_removed)
+    restricted = services.catalogue.restricted_documents()
+    for d in docs:
+        d["networks"] = sorted(restricted.get(d["id"], ()))
     if as_json:
         click.echo(json.dumps(docs, ensure_ascii=False, indent=2))
         return
@@ -179,7 +216,9 @@ def kb_list(services: Services, include_removed: bool, as_json: bool) -> None:
         return
     for d in docs:
         removed = "  (removed)" if d["status"] == "removed" else ""
-        click.echo(f"{d['id']}  v{d['current_version']}  {d['passages']:>4} passages  {d['title']}{removed}")
+        networks = ", ".join(d["networks"]) or "public"
+        click.echo(f"{d['id']}  v{d['current_version']}  {d['passages']:>4} passages  [{networks}]  "
+                   f"{d['title']}{removed}")
 
 
 @kb_group.command("show")
@@ -213,13 +252,16 @@ def kb_show(services: Services, document_id: str, version: int | None, full: boo
         return
     if as_json:
         click.echo(json.dumps({"document": doc, "versions": versions, "version": version,
-                               "passages": [asdict(p) for p in passages]}, ensure_ascii=False, indent=2))
+                               "networks": sorted(catalogue.document_networks(document_id)),
+                               "passages": [{**asdict(p), "networks": sorted(p.networks)} for p in passages]},
+                              ensure_ascii=False, indent=2))
         return
     click.echo(f"{doc['id']}  «{doc['title']}»")
     for key in ("status", "current_version", "source", "source_url", "published", "language", "tags",
                 "created_at", "updated_at"):
         if doc.get(key) not in (None, ""):
             click.echo(f"  {key:<16}{doc[key]}")
+    click.echo(f"  {'networks':<16}{', '.join(sorted(catalogue.document_networks(document_id))) or 'public'}")
     click.echo("Versions:")
     for v in versions:
         pages = f"  {v['pages']} pages" if v["pages"] else ""

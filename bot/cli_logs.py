@@ -109,12 +109,19 @@ def logs_export(services: Services, fmt: str, since, output) -> None:
 @logs_group.command("stats")
 @click.option("--days", type=click.IntRange(min=1, max=3660), default=30, show_default=True, help="Window, today included.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--network", "networks", multiple=True, metavar="ID",
+              help="Only questions asked within this network (repeatable): by its members or in its groups.")
 @pass_services
-def logs_stats(services: Services, days: int, as_json: bool) -> None:
+def logs_stats(services: Services, days: int, as_json: bool, networks: tuple[str, ...]) -> None:
     """Questions per day, abstention rate, feedback, latency, most cited, top unanswered."""
     from .log_reports import compute_stats
+    from .networks import NetworkError
 
-    stats = compute_stats(services.query_log, days=days)
+    try:
+        chosen = [services.networks.require(n.strip()).id for n in networks] or None
+    except NetworkError as error:
+        raise click.BadParameter(str(error), param_hint="--network") from None
+    stats = compute_stats(services.query_log, days=days, networks=chosen)
     if as_json:
         click.echo(json.dumps(stats.to_json(), ensure_ascii=False, indent=2))
         return
@@ -133,7 +140,8 @@ def _ms(value: float | None) -> str:
 def stats_lines(stats) -> list[str]:
     first, last = stats.days[0].date, stats.days[-1].date
     lines = [
-        f"Query log, {len(stats.days)} days {first} – {last} (UTC), mode {stats.mode}",
+        f"Query log, {len(stats.days)} days {first} – {last} (UTC), mode {stats.mode}"
+        + (f", network {', '.join(stats.networks)}" if stats.networks else ""),
         f"Questions: {stats.questions} ({stats.errors} refused or failed)",
         f"Not answered: {stats.abstained} of {stats.answered} answered ({_percent(stats.abstention_rate)})",
         f"Feedback: {stats.feedback_up} 👍, {stats.feedback_down} 👎 ({_percent(stats.feedback_ratio)} positive)",

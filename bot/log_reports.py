@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from .query_log import QueryLog, iso, unanswered_sql
+from .query_log import QueryLog, iso, networks_sql, unanswered_sql
 from .users import parse_duration
 
 FEEDBACK_FILTERS = ("negative", "positive", "any")
@@ -117,6 +117,8 @@ class LogStats:
 
     mode: str
     days: list[Day]
+    #: the networks whose questions are counted (None: every question)
+    networks: list[str] | None = None
     feedback_up: int = 0
     feedback_down: int = 0
     latency_p50: float | None = None
@@ -175,16 +177,27 @@ def normalised_question(text: str) -> str:
     return " ".join(re.sub(r"[?!.¿¡]+", " ", text.casefold()).split())
 
 
-def compute_stats(query_log: QueryLog, *, days: int = 30, today: date | None = None, top: int = 10) -> LogStats:
+def compute_stats(query_log: QueryLog, *, days: int = 30, today: date | None = None, top: int = 10,
+                  networks: Sequence[str] | None = None) -> LogStats:
+    """The figures of the last `days` days; with `networks`, of the questions asked within one
+    of them (by their members, or in their groups). Per-network days are counted from the
+    logged questions (the daily counters have no network), so with the log off they are empty."""
     today = today or query_log.clock().astimezone(UTC).date()
     first = today - timedelta(days=days - 1)
     start, end = iso(datetime.combine(first, time(), UTC)), iso(datetime.combine(today + timedelta(days=1), time(), UTC))
-    window = {"first": first.isoformat(), "last": today.isoformat(), "start": start, "end": end}
-    per_day = {d["date"]: d for d in query_log.read(
-        "SELECT date, sum(questions) AS questions, sum(abstained) AS abstained, sum(errors) AS errors, "
-        "sum(feedback_up) AS up, sum(feedback_down) AS down FROM daily_counts "
-        "WHERE date BETWEEN :first AND :last GROUP BY date", window)}
-    stats = LogStats(mode=query_log.mode, days=[])
+    within, network_params = networks_sql(networks, "q")
+    window = {"first": first.isoformat(), "last": today.isoformat(), "start": start, "end": end, **network_params}
+    if networks is None:
+        per_day = {d["date"]: d for d in query_log.read(
+            "SELECT date, sum(questions) AS questions, sum(abstained) AS abstained, sum(errors) AS errors, "
+            "sum(feedback_up) AS up, sum(feedback_down) AS down FROM daily_counts "
+            "WHERE date BETWEEN :first AND :last GROUP BY date", window)}
+    else:
+        per_day = {d["date"]: d for d in query_log.read(
+            "SELECT substr(q.time, 1, 10) AS date, count(*) AS questions, "
+            "sum(q.abstained AND q.error IS NULL) AS abstained, sum(q.error IS NOT NULL) AS errors "
+            f"FROM queries q WHERE q.time >= :start AND q.time < :end AND {within} GROUP BY 1", window)}
+    stats = LogStats(mode=query_log.mode, days=[], networks=None if networks is None else sorted(set(networks)))
     for n in range(days):
         key = (first + timedelta(days=n)).isoformat()
         row = per_day.get(key, {})
@@ -192,29 +205,33 @@ def compute_stats(query_log: QueryLog, *, days: int = 30, today: date | None = N
         stats.feedback_up += row.get("up") or 0
         stats.feedback_down += row.get("down") or 0
     [feedback] = query_log.read(
-        "SELECT count(*) FILTER (WHERE value = 1) AS up, count(*) FILTER (WHERE value = -1) AS down "
-        "FROM feedback WHERE time >= :start AND time < :end", window)
+        "SELECT count(*) FILTER (WHERE f.value = 1) AS up, count(*) FILTER (WHERE f.value = -1) AS down "
+        f"FROM feedback f LEFT JOIN queries q ON q.id = f.query_id WHERE f.time >= :start AND f.time < :end "
+        f"AND {within}", window)
     stats.feedback_up += feedback["up"]
     stats.feedback_down += feedback["down"]
     latencies = [r["latency_ms"] for r in query_log.read(
-        "SELECT latency_ms FROM queries WHERE error IS NULL AND time >= :start AND time < :end", window)]
+        f"SELECT latency_ms FROM queries q WHERE error IS NULL AND time >= :start AND time < :end AND {within}",
+        window)]
     stats.latency_p50, stats.latency_p95 = percentile(latencies, 50), percentile(latencies, 95)
     stats.top_documents = query_log.read(
         "SELECT c.document_id, max(c.title) AS title, count(*) AS citations, count(DISTINCT c.query_id) AS answers "
-        "FROM citations c JOIN queries q ON q.id = c.query_id WHERE q.time >= :start AND q.time < :end "
+        f"FROM citations c JOIN queries q ON q.id = c.query_id WHERE q.time >= :start AND q.time < :end AND {within} "
         "GROUP BY c.document_id ORDER BY citations DESC, answers DESC, c.document_id LIMIT :top",
         {**window, "top": top})
-    stats.top_unanswered = top_unanswered(query_log, start, end, top)
+    stats.top_unanswered = top_unanswered(query_log, start, end, top, networks)
     return stats
 
 
-def top_unanswered(query_log: QueryLog, start: str, end: str, top: int) -> list[dict]:
+def top_unanswered(query_log: QueryLog, start: str, end: str, top: int,
+                   networks: Sequence[str] | None = None) -> list[dict]:
     """The most often unanswered questions (same text up to case and punctuation); in a
     redacted log, the most often unanswered topic combinations."""
     groups: dict[str, dict] = {}
+    within, params = networks_sql(networks)
     for row in query_log.read(
         f"SELECT time, question, topics FROM queries WHERE {unanswered_sql()} "
-        "AND time >= ? AND time < ? ORDER BY time", [start, end]
+        f"AND time >= :start AND time < :end AND {within} ORDER BY time", {"start": start, "end": end, **params}
     ):
         topics = json.loads(row["topics"] or "[]")
         key = normalised_question(row["question"]) if row["question"] else "topics:" + ",".join(topics)

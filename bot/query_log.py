@@ -156,6 +156,33 @@ def answer_outcome(db: sqlite_utils.Database) -> None:
     db["queries"].create_index(["outcome"])
 
 
+@migrations()
+def asker_networks(db: sqlite_utils.Database) -> None:
+    """The networks of the asker's scope (comma-separated ids; "" public only; null: the
+    operator or an admin, who see everything), so that figures can be given per network."""
+    db["queries"].add_column("networks", str)
+
+
+def networks_sql(networks: Sequence[str] | None, table: str = "") -> tuple[str, dict[str, str]]:
+    """SQL condition "asked within one of `networks`" (in the asker's scope), and its named
+    parameters; ("1", {}) for None (every question)."""
+    if networks is None:
+        return "1", {}
+    t = f"{table}." if table else ""
+    params = {f"network_{i}": n for i, n in enumerate(sorted(set(networks)))}
+    if not params:
+        return "0", {}
+    terms = [f"instr(',' || coalesce({t}networks, '') || ',', ',' || :{name} || ',') > 0" for name in params]
+    return "(" + " OR ".join(terms) + ")", params
+
+
+def scope_column(scope: Any) -> str | None:
+    """A Scope as the `networks` column stores it."""
+    if scope is None or scope.networks is None:
+        return None
+    return ",".join(sorted(scope.networks))
+
+
 def unanswered_sql(table: str = "") -> str:
     """SQL condition for "the knowledge base did not answer" (the admins' unanswered views):
     not found or related passages only, even with contacts listed; errors are not gaps."""
@@ -267,8 +294,11 @@ class QueryLog:
         chat_type: str = "",
         front_end: str = "",
         error: str | None = None,
+        scope: Any = None,
     ) -> int:
         """Store one question and what it got, as the mode allows; returns the query id.
+
+        `scope`: the asker's knowledge.scope.Scope (None: everything), stored as `networks`.
 
         `citations` are retrieval.answer.Citation-like objects. Never raises: when the
         write fails, the failure is logged and a transient (negative) id is returned.
@@ -292,6 +322,7 @@ class QueryLog:
                     "abstained": int(abstained), "latency_ms": round(latency_ms, 1),
                     "outcome": "error" if error is not None else (outcome or None),
                     "error": redacted_error(error) if redacted and error else error,
+                    "networks": scope_column(scope),
                 }
                 query_id = self.db["queries"].insert(row).last_pk
                 self.db["citations"].insert_all(_citation_row(query_id, c) for c in citations)

@@ -110,7 +110,8 @@ class Services:
         fusion = FusionConfig(method=s.fusion, rrf_k=s.rrf_k, dense_weight=s.dense_weight,
                               dense_weight_foreign=s.dense_weight_foreign)
         return HybridSearcher(self.embedder, self.dense_index, self.lexical_index, fusion,
-                              before_search=self.external_changes.check)
+                              before_search=self.external_changes.check,
+                              restricted_documents=self.catalogue.restricted_documents)
 
     @cached_property
     def external_changes(self):
@@ -175,6 +176,7 @@ class Services:
         return Directory(
             self.catalogue.db, lock=self.catalogue.lock,
             stale_after_months=s.contacts_stale_months, max_results=s.contacts_max_results,
+            networks=lambda: [(n.id, n.name) for n in self.networks.all()],
         )
 
     # --- optional language model (JITBOT_LLM_*) --------------------------------------

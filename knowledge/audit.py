@@ -9,6 +9,7 @@ a change that did not happen, nor misses one that did. `version_before` and
 from __future__ import annotations
 
 import getpass
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -63,9 +64,14 @@ def record(
     document_id: str | None = None,
     before: int | None = None,
     after: int | None = None,
+    networks: Iterable[str] | None = None,
 ) -> None:
-    """Insert one row; the caller holds the transaction."""
+    """Insert one row; the caller holds the transaction. `networks`: those the change
+    concerned (default: the document's, as they are now; "" means public)."""
     actor = change.actor
+    if networks is None and document_id is not None:
+        networks = [row[0] for row in db.execute(
+            "select network_id from document_networks where document_id = ?", [document_id])]
     db["audit"].insert(
         {
             "at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -78,6 +84,7 @@ def record(
             "version_before": before,
             "version_after": after,
             "detail": change.detail,
+            "networks": ",".join(sorted(networks or ())),
         }
     )
 
@@ -108,4 +115,5 @@ def line(row: dict) -> str:
     if row["document_id"]:
         what += f"  {versions}"
     detail = f"  {row['detail']}" if row.get("detail") else ""
-    return f"{row['at']}  {what}  by {who} via {row['via']}{detail}"
+    networks = f"  [networks: {row['networks']}]" if row.get("networks") else ""
+    return f"{row['at']}  {what}  by {who} via {row['via']}{detail}{networks}"

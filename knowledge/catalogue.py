@@ -17,7 +17,14 @@ from pathlib import Path
 
 from . import audit
 from .catalogue_schema import migrations
+from .scope import EVERYTHING, Scope
 from .shared_sqlite import locked, open_shared_database
+
+#: a passage row's networks (comma-separated, null for a public document), joined in SQL
+_NETWORKS_SQL = (
+    "(select group_concat(dn.network_id, ',') from document_networks dn "
+    "where dn.document_id = p.document_id) as networks"
+)
 
 
 @dataclass(frozen=True)
@@ -35,6 +42,8 @@ class PassageRecord:
     title: str
     page: str = ""  # printed page label where the passage starts (PDFs)
     unit: str = ""  # the article, section or numbered paragraph it belongs to
+    #: the networks whose members may read it (its document's); empty: public
+    networks: frozenset[str] = frozenset()
 
     @property
     def index_text(self) -> str:
@@ -142,24 +151,70 @@ class Catalogue:
         return rows[0] if rows else None
 
     @locked
-    def served_passages(self, ids: Sequence[str]) -> dict[str, PassageRecord]:
-        """The passages among `ids` that belong to a serving version, by id."""
+    def served_passages(self, ids: Sequence[str], scope: Scope = EVERYTHING) -> dict[str, PassageRecord]:
+        """The passages among `ids` that belong to a serving version and that `scope` may
+        read, by id."""
         if not ids:
             return {}
         placeholders = ",".join("?" for _ in ids)
         sql = f"""
-            select p.*, d.title from passages p
+            select p.*, d.title, {_NETWORKS_SQL} from passages p
             join versions v on v.document_id = p.document_id and v.version = p.version
             join documents d on d.id = p.document_id
             where v.status = 'serving' and d.status = 'active' and p.id in ({placeholders})
         """
-        return {row["id"]: _record(row) for row in self.db.query(sql, list(ids))}
+        records = (_record(row) for row in self.db.query(sql, list(ids)))
+        return {r.id: r for r in records if scope.sees(r.networks)}
+
+    # --- networks --------------------------------------------------------------------
+    @locked
+    def document_networks(self, document_id: str) -> frozenset[str]:
+        """The networks a document belongs to (empty: public)."""
+        rows = self.db.execute(
+            "select network_id from document_networks where document_id = ?", [document_id]
+        ).fetchall()
+        return frozenset(row[0] for row in rows)
+
+    @locked
+    def restricted_documents(self) -> dict[str, frozenset[str]]:
+        """Every document that belongs to a network, with its networks (the rest are public)."""
+        found: dict[str, set[str]] = {}
+        for document_id, network in self.db.execute("select document_id, network_id from document_networks"):
+            found.setdefault(document_id, set()).add(network)
+        return {d: frozenset(n) for d, n in found.items()}
+
+    @locked
+    def documents_of_network(self, network_id: str) -> list[str]:
+        rows = self.db.execute(
+            "select document_id from document_networks where network_id = ? order by document_id", [network_id]
+        ).fetchall()
+        return [row[0] for row in rows]
+
+    def _write_networks(self, document_id: str, networks: Iterable[str]) -> None:
+        """Within the caller's transaction: the document belongs to exactly `networks`."""
+        self.db.execute("delete from document_networks where document_id = ?", [document_id])
+        rows = [{"document_id": document_id, "network_id": n} for n in sorted(set(networks))]
+        if rows:
+            self.db["document_networks"].insert_all(rows)
+
+    @locked
+    def set_document_networks(
+        self, document_id: str, networks: Iterable[str], change: audit.Change | None = None
+    ) -> None:
+        """Give a document other networks (one commit; answers follow at once)."""
+        networks = frozenset(networks)
+        with self.db.conn:
+            self._write_networks(document_id, networks)
+            if change is not None:
+                served = self.serving_version(document_id)
+                audit.record(self.db, change, document_id=document_id, before=served, after=served,
+                             networks=networks)
 
     @locked
     def indexable_passages(self) -> list[PassageRecord]:
         """Passages of serving and in-progress versions: what the lexical index holds."""
-        sql = """
-            select p.*, d.title from passages p
+        sql = f"""
+            select p.*, d.title, {_NETWORKS_SQL} from passages p
             join versions v on v.document_id = p.document_id and v.version = p.version
             join documents d on d.id = p.document_id
             where v.status in ('serving', 'indexing')
@@ -175,8 +230,8 @@ class Catalogue:
     @locked
     def passages_of(self, document_id: str, version: int) -> list[PassageRecord]:
         """The passages of one version (served or not), in document order."""
-        sql = """
-            select p.*, d.title from passages p join documents d on d.id = p.document_id
+        sql = f"""
+            select p.*, d.title, {_NETWORKS_SQL} from passages p join documents d on d.id = p.document_id
             where p.document_id = ? and p.version = ? order by p.ordinal
         """
         return [_record(row) for row in self.db.query(sql, [document_id, version])]
@@ -241,8 +296,11 @@ class Catalogue:
         passages: Iterable[NewPassage],
         metadata: dict | None = None,
         original: str | None = None,
+        networks: Iterable[str] = (),
     ) -> tuple[str, int, list[PassageRecord]]:
-        """Record a new version (status 'indexing') and its passages; not yet served."""
+        """Record a new version (status 'indexing') and its passages; not yet served.
+
+        `networks` are a new document's (an existing document's change at `activate_version`)."""
         now = utcnow()
         passages = list(passages)
         with self.db.conn:
@@ -260,6 +318,7 @@ class Catalogue:
                         **(metadata or {}),
                     }
                 )
+                self._write_networks(document_id, networks)
             last = self.db.execute(
                 "select coalesce(max(version), 0) from versions where document_id = ?",
                 [document_id],
@@ -296,15 +355,27 @@ class Catalogue:
                 for p in passages
             ]
             self.db["passages"].insert_all(rows)
-        records = [_record({**row, "title": title}) for row in rows]
+        joined = ",".join(sorted(self._networks_in_transaction(document_id, networks)))
+        records = [_record({**row, "title": title, "networks": joined}) for row in rows]
         return document_id, version, records
+
+    def _networks_in_transaction(self, document_id: str, networks: Iterable[str]) -> frozenset[str]:
+        """The networks a version being begun will have: those given, else the document's."""
+        given = frozenset(networks)
+        return given or frozenset(
+            row[0] for row in self.db.execute(
+                "select network_id from document_networks where document_id = ?", [document_id])
+        )
 
     @locked
     def activate_version(
         self, document_id: str, version: int, title: str | None = None,
         change: audit.Change | None = None, metadata: dict | None = None,
+        networks: Iterable[str] | None = None,
     ) -> int | None:
         """Serve `version` from now on; the previous serving version (returned) is superseded.
+
+        `networks`, if given, become the document's in the same commit (None: unchanged).
 
         The audit row, if any, is written in the same transaction as the switch.
         """
@@ -324,6 +395,8 @@ class Catalogue:
             if title:
                 changes["title"] = title
             self.db["documents"].update(document_id, changes)
+            if networks is not None:
+                self._write_networks(document_id, networks)
             if change is not None:
                 audit.record(self.db, change, document_id=document_id, before=previous, after=version)
         return previous
@@ -375,4 +448,5 @@ def _record(row: dict) -> PassageRecord:
         title=row["title"],
         page=row.get("page") or "",
         unit=row.get("unit") or "",
+        networks=frozenset(filter(None, (row.get("networks") or "").split(","))),
     )

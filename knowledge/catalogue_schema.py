@@ -88,3 +88,16 @@ def add_pages_units_and_originals(db: sqlite_utils.Database) -> None:
     db["passages"].add_column("page", str)  # printed page label where the passage starts ("" if none)
     db["passages"].add_column("unit", str)  # the article/section/paragraph it belongs to ("art. 9")
     db["versions"].add_column("original", str)  # path of the stored original, relative to the data dir
+
+
+@migrations()
+def add_document_networks(db: sqlite_utils.Database) -> None:
+    """Which networks a document belongs to (no row: public, which every existing document is),
+    and the networks a change concerned, in the audit trail."""
+    db["document_networks"].create(
+        {"document_id": str, "network_id": str},
+        pk=("document_id", "network_id"),
+        foreign_keys=[("document_id", "documents", "id")],
+    )
+    db["document_networks"].create_index(["network_id"])
+    db["audit"].add_column("networks", str)  # comma-separated network ids; "" = public

@@ -16,6 +16,7 @@ from typing import Protocol
 from . import audit
 from .audit import SYSTEM, Actor, Change
 from .catalogue import Catalogue
+from .scope import index_metadata
 
 
 class CheckedVectorIndex(Protocol):
@@ -110,7 +111,7 @@ def repair(
         records = list(catalogue.served_passages(found.missing_vectors).values())
         dense.add(
             [r.id for r in records], [r.index_text for r in records],
-            [{"document_id": r.document_id, "version": r.version} for r in records],
+            [{"document_id": r.document_id, "version": r.version, **index_metadata(r.networks)} for r in records],
         )
         mended.append(f"embedded {len(records)} served passages missing from the vector index")
     if found.stray_lexical or found.missing_lexical or found.duplicate_lexical:

@@ -18,6 +18,7 @@ import sqlite_utils
 from sqlite_utils import Migrations
 
 from .countries import normalise, resolve_country
+from .scope import EVERYTHING, Scope
 
 migrations = Migrations("jitbot-contacts")
 
@@ -84,8 +85,12 @@ class Directory:
         today: Callable[[], date] = date.today,
         stale_after_months: int = STALE_AFTER_MONTHS,
         max_results: int = 5,
+        networks: Callable[[], Iterable[tuple[str, str]]] | None = None,
     ):
         self.db = db
+        #: the registered networks as (id, name): an entry whose `network` names one of them
+        #: is seen only by that network's members (any other entry is public)
+        self.networks = networks or (lambda: ())
         self.lock = lock or nullcontext()
         self.today = today
         self.stale_after_months = stale_after_months
@@ -106,9 +111,35 @@ class Directory:
                 for row in self.db["contacts"].rows_where(order_by="id")
             ]
 
-    def contacts(self, *, country: str | None = None, network: str | None = None) -> list[dict]:
-        """Contact dicts (with `stale`), optionally for one country (code or name) and network."""
+    def network_of(self, entry_network: str, registered: dict[str, str] | None = None) -> str | None:
+        """The registered network id an entry's `network` names (its id or its name, case,
+        accents and spacing aside), or None: a public entry."""
+        registered = self._registered() if registered is None else registered
+        return registered.get(normalise(entry_network or ""))
+
+    def _registered(self) -> dict[str, str]:
+        names: dict[str, str] = {}
+        for network_id, name in self.networks():
+            names[normalise(network_id)] = network_id
+            if name:
+                names[normalise(name)] = network_id
+        names.pop("", None)
+        return names
+
+    def visible_rows(self, scope: Scope = EVERYTHING) -> list[dict]:
+        """The rows `scope` may read: public entries and those of its networks."""
         rows = self.rows()
+        if scope.unrestricted:
+            return rows
+        registered = self._registered()
+        return [r for r in rows if scope.sees(filter(None, [self.network_of(r["network"], registered)]))]
+
+    def contacts(
+        self, *, country: str | None = None, network: str | None = None, scope: Scope = EVERYTHING
+    ) -> list[dict]:
+        """Contact dicts (with `stale`) that `scope` may read, optionally for one country
+        (code or name) and network."""
+        rows = self.visible_rows(scope)
         if country:
             code = resolve_country(country)
             rows = [r for r in rows if r["country_code"] == code]
@@ -133,17 +164,17 @@ class Directory:
         return verified < months_before(self.today(), self.stale_after_months)
 
     # --- finding ---------------------------------------------------------------------
-    def find(self, text: str):
+    def find(self, text: str, scope: Scope = EVERYTHING):
         """Contacts for a country, network or question typed on purpose ('DE', 'REDTRAM in Peru')."""
         from .contact_query import lookup
 
-        return lookup(self.contacts(), text, explicit=True, limit=self.max_results)
+        return lookup(self.contacts(scope=scope), text, explicit=True, limit=self.max_results)
 
-    def for_question(self, question: str):
+    def for_question(self, question: str, scope: Scope = EVERYTHING):
         """The answer service's contact finder: conservative, intent 'none' unless asked."""
         from .contact_query import lookup
 
-        return lookup(self.contacts(), question, explicit=False, limit=self.max_results)
+        return lookup(self.contacts(scope=scope), question, explicit=False, limit=self.max_results)
 
     # --- writing ---------------------------------------------------------------------
     def plan_import(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal, Protocol
 
@@ -24,6 +24,7 @@ from .chunking import chunk_text
 from .limits import FileLimits, check_before_loading, check_passages
 from .loaders import LoadError, load_document, supported_suffixes
 from .outline import summary
+from .scope import check_network_id, index_metadata
 from .write_lock import WriteLock
 
 
@@ -57,7 +58,7 @@ class NoProgress:
         pass
 
 
-Status = Literal["added", "updated", "unchanged", "failed"]
+Status = Literal["added", "updated", "unchanged", "networks", "failed"]
 
 
 @dataclass
@@ -72,14 +73,17 @@ class AddResult:
     previous_version: int | None = None  # the version this one replaced
     pages: int | None = None
     structure: str = ""  # what was recognised: "8 articles, 1 annex, 33 passages, 4 pages"
+    networks: frozenset[str] = frozenset()  # whose members may read it (empty: public)
 
     def line(self) -> str:
         if self.status == "failed":
             return f"failed     {self.path}: {self.reason}"
         replaced = f" (replaces v{self.previous_version})" if self.previous_version else ""
+        networks = f"  [networks: {', '.join(sorted(self.networks))}]" if self.networks else (
+            "  [now public]" if self.status == "networks" else "")
         return (
             f"{self.status:<10} {self.document_id} v{self.version}{replaced}  {self.passages} passages"
-            f"  «{self.title}»"
+            f"  «{self.title}»{networks}"
         )
 
 
@@ -163,10 +167,20 @@ class KnowledgeBase:
         progress: Progress | None = None,
         actor: Actor = SYSTEM,
         source: str | None = None,
+        networks: Iterable[str] | None = None,
     ) -> AddResult:
         """Add a file, or a new version of `document_id` (default: the document with this
-        file name). Never raises for bad input: the result says what failed."""
+        file name). Never raises for bad input: the result says what failed.
+
+        `networks`: the networks whose members may read it (empty: public); None keeps an
+        existing document's and makes a new one public. For an unchanged file, different
+        networks are applied to the served version."""
         path, progress = Path(path), progress or NoProgress()
+        try:
+            if networks is not None:
+                networks = frozenset(check_network_id(n) for n in networks)
+        except ValueError as error:
+            return AddResult(path, "failed", reason=str(error))
         try:
             if not path.is_file():
                 raise LoadError(path, "no such file")
@@ -175,7 +189,7 @@ class KnowledgeBase:
             if document_id and self.catalogue.document(document_id) is None:
                 return AddResult(path, "failed", reason=f"no document with id {document_id}")
             if unchanged := self._unchanged(path, digest, document_id):
-                return unchanged
+                return self._renetwork(unchanged, networks, actor)
             progress.stage("reading")  # parsing needs no lock: another writer may be busy
             check_before_loading(path, self.limits)
             loaded = load_document(path)
@@ -191,7 +205,7 @@ class KnowledgeBase:
         with self._writing(on_wait=lambda: progress.stage("waiting")):
             self._recover(actor)
             if unchanged := self._unchanged(path, digest, document_id):  # added meanwhile
-                return unchanged
+                return self._renetwork(unchanged, networks, actor, locked=True)
             existing = (
                 self.catalogue.document(document_id)
                 if document_id
@@ -212,8 +226,11 @@ class KnowledgeBase:
                 passages=new_passages(chunks),
                 metadata=metadata,
                 original=self.keep_original(path.suffix, digest, data),
+                networks=networks or (),
             )
             served = self.catalogue.serving_version(doc_id) if existing else None
+            if existing is not None and networks is not None and networks != self.catalogue.document_networks(doc_id):
+                records = [replace(r, networks=networks) for r in records]
             try:
                 progress.stage("indexing", len(records))
                 self._index(records, progress, reuse=self.catalogue.passages_of(doc_id, served) if served else [])
@@ -227,7 +244,8 @@ class KnowledgeBase:
             progress.stage("finishing")
             change = Change(actor, "update" if existing else "add", path.name)
             previous = self.catalogue.activate_version(
-                doc_id, version, title=title, change=change, metadata=metadata if existing else None
+                doc_id, version, title=title, change=change, metadata=metadata if existing else None,
+                networks=networks if existing else None,
             )
             if previous:
                 self._forget(self._version_passage_ids(doc_id, previous))
@@ -235,6 +253,7 @@ class KnowledgeBase:
         return AddResult(
             path, "updated" if existing else "added", doc_id, version, final_title, len(records),
             previous_version=previous, pages=loaded.pages, structure=summary(chunks, loaded.pages),
+            networks=self.catalogue.document_networks(doc_id),
         )
 
     def _other_edition(self, path: Path, digest: str, title: str) -> AddResult | None:
@@ -256,6 +275,39 @@ class KnowledgeBase:
                 "document another title with --title"))
         return None
 
+    def _renetwork(self, result: AddResult, networks: frozenset[str] | None, actor: Actor,
+                   locked: bool = False) -> AddResult:
+        """An unchanged file sent with other networks: the served document takes them."""
+        if networks is None or networks == self.catalogue.document_networks(result.document_id):
+            return result
+        if locked:
+            self._set_networks(result.document_id, networks, actor)
+        else:
+            with self._writing():
+                self._set_networks(result.document_id, networks, actor)
+        result.status, result.networks = "networks", networks
+        return result
+
+    def set_networks(self, document_id: str, networks: Iterable[str], *, actor: Actor = SYSTEM) -> bool:
+        """Give a served document other networks (empty: public); False if there is no such
+        document. Its vectors are re-labelled before the catalogue commits the change, and
+        answers filter on the catalogue too, so no reader sees it outside both."""
+        networks = frozenset(check_network_id(n) for n in networks)
+        with self._writing():
+            doc = self.catalogue.document(document_id)
+            if doc is None or doc["status"] != "active" or doc["current_version"] is None:
+                return False
+            self._set_networks(document_id, networks, actor)
+        return True
+
+    def _set_networks(self, document_id: str, networks: frozenset[str], actor: Actor) -> None:
+        ids = [p.id for p in self.catalogue.passages_of(document_id, self.catalogue.serving_version(document_id))]
+        relabel = getattr(self.dense, "set_networks", None)
+        if relabel is not None:
+            relabel(ids, sorted(networks))
+        label = ", ".join(sorted(networks)) or "public"
+        self.catalogue.set_document_networks(document_id, networks, Change(actor, "networks", label))
+
     def _unchanged(self, path: Path, digest: str, document_id: str | None) -> AddResult | None:
         """The result for content that is already served (by this document, if one is named)."""
         same = self.catalogue.version_by_hash(digest)
@@ -265,6 +317,7 @@ class KnowledgeBase:
         return AddResult(
             path, "unchanged", same["document_id"], same["version"], doc.get("title", ""),
             same["passage_count"], pages=same["pages"],
+            networks=self.catalogue.document_networks(same["document_id"]),
         )
 
     # --- removing --------------------------------------------------------------------
@@ -305,7 +358,8 @@ class KnowledgeBase:
                reuse: list[PassageRecord] = ()) -> None:
         """Embed the passages, except those whose text is unchanged from `reuse` (the version
         being replaced): they get a copy of its vectors, which is the same as re-embedding."""
-        meta = {r.id: {"document_id": r.document_id, "version": r.version} for r in records}
+        meta = {r.id: {"document_id": r.document_id, "version": r.version, **index_metadata(r.networks)}
+                for r in records}
         old_by_text = {p.index_text: p.id for p in reuse}
         sources = {r.id: old_by_text[r.index_text] for r in records if r.index_text in old_by_text}
         copy = getattr(self.dense, "copy_vectors", None)

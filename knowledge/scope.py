@@ -60,8 +60,28 @@ class Scope:
             return True
         return bool(owners & self.networks)
 
+    def cache_key(self) -> tuple[str, ...] | None:
+        return None if self.networks is None else tuple(sorted(self.networks))
+
     def label(self) -> str:
         """For logs and messages: 'all networks', 'public only' or 'redtram, wacap'."""
         if self.networks is None:
             return "all networks"
         return ", ".join(sorted(self.networks)) or "public only"
+
+
+#: the default scope of every search and lookup (the operator at the shell: no restriction)
+EVERYTHING = Scope(None)
+
+#: index metadata: a restricted passage carries RESTRICTED_KEY and one NETWORK_KEY per network
+RESTRICTED_KEY = "restricted"
+NETWORK_KEY = "net_{}"
+
+
+def index_metadata(networks: Iterable[str]) -> dict[str, bool]:
+    """What a passage's vectors carry about its networks (nothing for a public passage), so
+    that a vector search can filter on them: {"restricted": True, "net_redtram": True}."""
+    networks = sorted(set(networks))
+    if not networks:
+        return {}
+    return {RESTRICTED_KEY: True, **{NETWORK_KEY.format(n): True for n in networks}}

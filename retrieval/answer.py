@@ -14,11 +14,18 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
+from knowledge.scope import EVERYTHING, Scope
+
 from .answer_texts import NOT_FOUND, RELATED_ONLY
 from .answer_types import Answer, Citation, Passage, QuestionError
 from .coverage import asked_attributes, covering_selection
 from .embeddings import VectorCache
-from .enumeration import announced_count, asks_for_list, follow_enumeration, ordinals_named
+from .enumeration import (
+    announced_count,
+    asks_for_list,
+    follow_enumeration,
+    ordinals_named,
+)
 from .followup import FollowupRewriter
 from .glossary import expand_query
 from .rerank import answerability
@@ -63,9 +70,26 @@ class ContactLookup(Protocol):
 
 
 class ContactFinder(Protocol):
-    def __call__(self, question: str) -> ContactLookup:
-        """The contact points a question asks for, if it asks for any."""
+    def __call__(self, question: str, scope: Scope = ...) -> ContactLookup:
+        """The contact points a question asks for, if it asks for any (among those `scope` sees)."""
         ...
+
+
+Lookup = Callable[[Sequence[str]], dict[str, Passage]]
+
+
+def scoped_lookup(lookup: Lookup, scope: Scope) -> Lookup:
+    """`lookup` that returns only passages `scope` may read (a passage without `networks` is public).
+
+    Every passage an answer quotes or follows (enumerations) comes through it, behind the
+    searches' own filters."""
+    if scope.unrestricted:
+        return lookup
+
+    def visible(ids: Sequence[str]) -> dict[str, Passage]:
+        return {pid: p for pid, p in lookup(ids).items() if scope.sees(getattr(p, "networks", ()))}
+
+    return visible
 
 
 class AnswerService:
@@ -93,13 +117,14 @@ class AnswerService:
         question: str,
         history: Sequence[tuple[str, str]] = (),
         on_partial: Callable[[str], None] | None = None,
+        scope: Scope = EVERYTHING,
     ) -> Answer:
         """Like `answer`; while a model writes, `on_partial` gets the checked text so far.
 
         Called from a worker thread: `on_partial` runs on it, and throttling (e.g. one
         message edit a second) is the front end's job. The returned Answer is final.
         """
-        return self.answer(question, history, on_partial=on_partial)
+        return self.answer(question, history, on_partial=on_partial, scope=scope)
 
     def answer(
         self,
@@ -107,14 +132,20 @@ class AnswerService:
         history: Sequence[tuple[str, str]] = (),
         *,
         on_partial: Callable[[str], None] | None = None,
+        scope: Scope = EVERYTHING,
     ) -> Answer:
-        """`history`: the chat's earlier (question as answered, answer text) turns, oldest first."""
+        """`history`: the chat's earlier (question as answered, answer text) turns, oldest first.
+
+        `scope`: the networks the reader belongs to. Only passages and contacts it may read
+        are searched, quoted, followed, listed as "see also" or given to a language model.
+        """
         started = time.perf_counter()
+        lookup = scoped_lookup(self.lookup, scope)
         question = asked = self._check(question)
         if history:
             rewriter = self.followups or FollowupRewriter()
             question = self._check(rewriter.standalone(question, history)[: self.config.max_question_chars])
-        contact_lookup = self.contact_finder(question) if self.contact_finder else None
+        contact_lookup = self._find_contacts(question, scope)
         if contact_lookup is not None and contact_lookup.intent == "contact":
             # Only about contact points: the directory answers; no passage is quoted.
             answer = Answer(
@@ -135,9 +166,10 @@ class AnswerService:
             query,
             max(self.config.top_k * 4, 20),
             mode=self.config.mode,
-            keep=lambda ids: set(self.lookup(ids)),
+            keep=lambda ids: set(lookup(ids)),
+            scope=scope,
         )
-        citations = self._citations(result)
+        citations = self._citations(result, lookup)
         contacts, contacts_note = (
             (contact_lookup.contacts, contact_lookup.note) if contact_lookup else ([], "")
         )
@@ -145,7 +177,7 @@ class AnswerService:
         gaps: list[str] = []
         if relevant:
             sentences, ranked = self._select_sentences(query, result, citations)
-            sentences = self._complete_enumerations(legal_part or question, sentences, citations)
+            sentences = self._complete_enumerations(legal_part or question, sentences, citations, lookup)
             sentences, coverage = covering_selection(legal_part or question, sentences, ranked, citations)
             quoted = " ".join(f"{s} [{rank}]" for s, rank in sentences)
             if coverage.complete:
@@ -177,11 +209,19 @@ class AnswerService:
         return answer
 
     # --- steps -----------------------------------------------------------------------
-    def _citations(self, result: SearchResult) -> list[Citation]:
+    def _find_contacts(self, question: str, scope: Scope) -> ContactLookup | None:
+        if self.contact_finder is None:
+            return None
+        if scope.unrestricted:
+            return self.contact_finder(question)
+        return self.contact_finder(question, scope=scope)
+
+    def _citations(self, result: SearchResult, lookup: Lookup) -> list[Citation]:
         """The top_k served passages, statements ahead of question lists and bare references."""
-        passages = self.lookup([hit.passage_id for hit in result.hits])
+        passages = lookup([hit.passage_id for hit in result.hits])
+        result_hits = [h for h in result.hits if h.passage_id in passages]
         ranked = sorted(
-            result.hits,
+            result_hits,
             key=lambda h: -h.score * answerability(passages[h.passage_id].kind, passages[h.passage_id].text),
         )[: self.config.top_k]
         citations = []
@@ -195,7 +235,7 @@ class AnswerService:
         return citations
 
     def _complete_enumerations(
-        self, question: str, sentences: list[tuple[str, int]], citations: list[Citation]
+        self, question: str, sentences: list[tuple[str, int]], citations: list[Citation], lookup: Lookup
     ) -> list[tuple[str, int]]:
         """Quote the rest of a list the quoted passages start ("The second model is …")."""
         origins = sorted({rank for _, rank in sentences})[:2]
@@ -210,10 +250,10 @@ class AnswerService:
                                   if announced_count(s) or ordinals_named(s))
                     origins.append(c.rank)
         for rank in origins:
-            origin = self.lookup([by_rank[rank].passage_id]).get(by_rank[rank].passage_id)
+            origin = lookup([by_rank[rank].passage_id]).get(by_rank[rank].passage_id)
             if origin is None:
                 continue
-            continuations = follow_enumeration(question, origin, self.lookup)
+            continuations = follow_enumeration(question, origin, lookup)
             if not continuations:
                 continue
             added: list[tuple[str, int]] = []
@@ -221,7 +261,7 @@ class AnswerService:
             for item in continuations:
                 cited = next((c for c in citations if c.passage_id == item.passage_id), None)
                 if cited is None:
-                    p = self.lookup([item.passage_id])[item.passage_id]
+                    p = lookup([item.passage_id])[item.passage_id]
                     cited = Citation(
                         rank=len(citations) + 1, document_id=p.document_id, title=p.title,
                         locator=p.locator, text=p.text, score=0.0, passage_id=p.id,

@@ -11,8 +11,29 @@ from pathlib import Path
 
 import numpy as np
 
+from knowledge.scope import (
+    EVERYTHING,
+    NETWORK_KEY,
+    RESTRICTED_KEY,
+    Scope,
+    index_metadata,
+)
+
 from .embeddings import Embedder
 from .sentences import split_sentences
+
+
+def scope_where(scope: Scope) -> dict | None:
+    """The Chroma `where` filter for what `scope` may read (None: no filter at all).
+
+    Public vectors carry no "restricted" key ($ne matches them, and every vector written
+    before networks existed); restricted ones match only through one of their networks.
+    """
+    if scope.networks is None:
+        return None
+    clauses = [{RESTRICTED_KEY: {"$ne": True}}]
+    clauses += [{NETWORK_KEY.format(n): True} for n in sorted(scope.networks)]
+    return clauses[0] if len(clauses) == 1 else {"$or": clauses}
 
 
 def _embedding_function(embedder: Embedder):
@@ -265,13 +286,31 @@ class DenseIndex:
         found = self.collection.get(include=["metadatas"])
         return {_passage_of(vid, meta) for vid, meta in zip(found["ids"], found["metadatas"])}
 
-    def search_vector(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
-        """(passage id, cosine similarity of its best window), best first."""
+    def set_networks(self, passage_ids: Sequence[str], networks: Sequence[str]) -> None:
+        """Re-label the vectors of these passages with other networks (empty: public)."""
+        wanted = index_metadata(networks)
+        for start in range(0, len(passage_ids), 500):
+            found = self.collection.get(
+                where={"passage_id": {"$in": list(passage_ids[start : start + 500])}}, include=["metadatas"]
+            )
+            if not found["ids"]:
+                continue
+            metas = []
+            for meta in found["metadatas"]:
+                stale = {k: None for k in (meta or {}) if k == RESTRICTED_KEY or k.startswith(NETWORK_KEY.format(""))}
+                metas.append({**stale, **wanted} or {"passage_id": (meta or {}).get("passage_id")})
+            self.collection.update(ids=found["ids"], metadatas=metas)
+
+    def search_vector(self, vector: np.ndarray, k: int, scope: Scope = EVERYTHING) -> list[tuple[str, float]]:
+        """(passage id, cosine similarity of its best window), best first; only vectors
+        `scope` may read are candidates (the filter runs inside Chroma's search)."""
         n = min(k * 2, self.collection.count())
         if n == 0:
             return []
+        where = scope_where(scope)
         result = self.collection.query(
-            query_embeddings=[vector], n_results=n, include=["distances", "metadatas"]
+            query_embeddings=[vector], n_results=n, include=["distances", "metadatas"],
+            **({"where": where} if where is not None else {}),
         )
         best: dict[str, float] = {}
         for vid, meta, dist in zip(result["ids"][0], result["metadatas"][0], result["distances"][0]):

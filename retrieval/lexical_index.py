@@ -12,6 +12,8 @@ import json
 import logging
 import math
 import shutil
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +39,16 @@ class _Snapshot:
     doc_freq: dict[str, int] = field(default_factory=dict)
 
 
+def document_of(passage_id: str) -> str:
+    """"jit-guide@v2#14" -> "jit-guide" (an id of another shape is its own document)."""
+    head, sep, _ = passage_id.rpartition("@v")
+    return head if sep else passage_id
+
+
+#: how many scope masks are kept per snapshot (one per distinct set of hidden documents)
+MASK_CACHE = 64
+
+
 class LexicalIndex:
     """Stemmed English BM25 (Lucene variant)."""
 
@@ -44,6 +56,9 @@ class LexicalIndex:
         self.path = path
         self.k1, self.b = k1, b
         self._snapshot = _Snapshot()
+        self._masks: OrderedDict[frozenset[str], np.ndarray] = OrderedDict()
+        self._masks_of: _Snapshot | None = None
+        self._mask_lock = threading.Lock()
         if path is not None and (path / "ids.json").exists():
             self._load()
 
@@ -69,19 +84,44 @@ class LexicalIndex:
         if self.path is not None:
             self._save()
 
-    def search(self, query: str, k: int) -> list[tuple[str, float]]:
-        """(passage id, BM25 score), best first; only passages sharing a term with the query."""
+    def search(
+        self, query: str, k: int, *, hidden_documents: frozenset[str] = frozenset()
+    ) -> list[tuple[str, float]]:
+        """(passage id, BM25 score), best first; only passages sharing a term with the query.
+
+        Passages of `hidden_documents` score zero (a weight mask applied inside the scoring),
+        so they are never candidates.
+        """
         snapshot = self._snapshot
         if snapshot.bm25 is None:
             return []
         terms = [t for t in tokenize([query])[0] if t in snapshot.bm25.vocab_dict]
         if not terms:
             return []
-        scores = snapshot.bm25.get_scores(terms)
+        mask = self._mask(snapshot, hidden_documents) if hidden_documents else None
+        scores = snapshot.bm25.get_scores(terms, weight_mask=mask)
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top])]
         return [(snapshot.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+
+    def _mask(self, snapshot: _Snapshot, hidden: frozenset[str]) -> np.ndarray:
+        """1.0 for passages that may be read, 0.0 for those of hidden documents (cached)."""
+        with self._mask_lock:
+            if self._masks_of is not snapshot:
+                self._masks, self._masks_of = OrderedDict(), snapshot
+            mask = self._masks.get(hidden)
+            if mask is not None:
+                self._masks.move_to_end(hidden)
+                return mask
+        mask = np.fromiter((document_of(pid) not in hidden for pid in snapshot.ids),
+                           dtype=np.float32, count=len(snapshot.ids))
+        with self._mask_lock:
+            if self._masks_of is snapshot:
+                self._masks[hidden] = mask
+                while len(self._masks) > MASK_CACHE:
+                    self._masks.popitem(last=False)
+        return mask
 
     def idf(self, term: str) -> float:
         """Inverse document frequency; a term the corpus never uses gets the highest value."""

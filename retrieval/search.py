@@ -8,6 +8,8 @@ from typing import Literal
 
 import numpy as np
 
+from knowledge.scope import EVERYTHING, Scope
+
 from .dense_index import DenseIndex
 from .embeddings import Embedder
 from .fusion import reciprocal_rank_fusion, weighted_score_fusion
@@ -54,6 +56,7 @@ class HybridSearcher:
         lexical: LexicalIndex,
         fusion: FusionConfig = FusionConfig(),
         before_search: Callable[[], object] | None = None,
+        restricted_documents: Callable[[], dict[str, frozenset[str]]] | None = None,
     ):
         self.embedder = embedder
         self.dense = dense
@@ -61,6 +64,8 @@ class HybridSearcher:
         self.fusion = fusion
         #: e.g. reload the indexes when another process changed the knowledge base
         self.before_search = before_search
+        #: the documents that belong to networks, with their networks (the catalogue's)
+        self.restricted_documents = restricted_documents or dict
 
     def search(
         self,
@@ -69,10 +74,16 @@ class HybridSearcher:
         *,
         mode: Mode = "hybrid",
         keep: Callable[[Sequence[str]], set[str]] | None = None,
+        scope: Scope = EVERYTHING,
     ) -> SearchResult:
-        """The k best passages. `keep` filters candidate ids (e.g. to served versions)."""
+        """The k best passages that `scope` may read. `keep` filters candidate ids (e.g. to
+        served versions). The scope is applied inside both searches — a Chroma `where`
+        filter and a BM25 weight mask — so a restricted passage is never a candidate."""
         if self.before_search is not None:
             self.before_search()
+        hidden: frozenset[str] = frozenset()
+        if not scope.unrestricted:
+            hidden = frozenset(d for d, nets in self.restricted_documents().items() if not scope.sees(nets))
         n = max(self.fusion.candidates, k)
         english = looks_english(query)
         dense: list[tuple[str, float]] = []
@@ -80,9 +91,11 @@ class HybridSearcher:
         vector = None
         if mode in ("hybrid", "dense"):
             vector = self.embedder.embed_queries([query])[0]
-            dense = self.dense.search_vector(vector, n)
+            dense = self.dense.search_vector(vector, n, scope) if not scope.unrestricted else (
+                self.dense.search_vector(vector, n))
         if mode in ("hybrid", "bm25"):
-            lexical = self.lexical.search(query, n)
+            lexical = self.lexical.search(query, n, hidden_documents=hidden) if hidden else (
+                self.lexical.search(query, n))
         if keep is not None:
             allowed = keep([pid for pid, _ in dense] + [pid for pid, _ in lexical])
             dense = [(p, s) for p, s in dense if p in allowed]
