@@ -104,7 +104,7 @@ def stats_caption(stats: LogStats, t: Translator = ENGLISH, network: str | None 
 def _stats_and_chart(query_log, t: Translator = ENGLISH, network: str | None = None) -> tuple[LogStats, bytes]:
     from bot.log_chart import stats_chart
 
-    stats = compute_stats(query_log, days=STATS_DAYS, network=network)
+    stats = compute_stats(query_log, days=STATS_DAYS, networks=[network] if network else None)
     return stats, stats_chart(stats, t)
 
 
