@@ -222,7 +222,10 @@ class EditRights:
 
     @property
     def upload_choices(self) -> tuple[str, ...]:
-        """Where a new document may go: '' (public) and network ids, in the order offered."""
+        """Where a new document may go: '' (public) and network ids, in the order offered.
+        With a single network served, public as before networks existed (nobody else reads it)."""
+        if self.single_network:
+            return ("",) if self.is_admin or self.networks else ()
         if self.is_admin:
             return ("", *self.networks)
         return self.networks

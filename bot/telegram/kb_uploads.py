@@ -187,8 +187,8 @@ async def _ingest(update: Update, context: Context, asker: Asker, path: Path, st
         await live.finish(replies.indexing_failed(path.name, t))
         return
     summary = replies.ingest_summary(result, t)
-    if result.status in ("added", "updated", "unchanged") and result.document_id:
-        names = await in_thread(nets.network_names, services)
+    names = await in_thread(nets.network_names, services)
+    if result.status in ("added", "updated", "unchanged") and result.document_id and len(names) > 1:
         summary += "\n" + nets.where_it_is(await in_thread(nets.document_networks, services, result.document_id),
                                            names, t)
     await live.finish(summary)

@@ -26,7 +26,7 @@ LOCATED = "Where are integrated joint investigations usually located?"
 class FakeDirectory:
     """Two Italian contact points (one stale), ninety for 'everyone'; a note echoing the rest."""
 
-    def find(self, text: str) -> Lookup:
+    def find(self, text: str, scope=None) -> Lookup:
         lowered = text.lower()
         if "italy" in lowered:
             return Lookup([
@@ -41,14 +41,14 @@ class FakeDirectory:
                             "languages": "en, fr", "last_verified": "2025-01-01"} for i in range(90)], intent="contact")
         return Lookup(note=f"No contact point on file for: {text}", intent="contact")
 
-    def for_question(self, question: str) -> Lookup:
+    def for_question(self, question: str, scope=None) -> Lookup:
         return self.find(question) if "contact" in question.lower() else Lookup()
 
 
 class ExplodingAnswers:
     """An answer service that fails: the error handler must speak for it."""
 
-    def answer(self, question: str):
+    def answer(self, question: str, scope=None):
         raise RuntimeError("index is corrupt\nTraceback (most recent call last): secret detail")
 
 
@@ -286,7 +286,7 @@ async def test_groups_are_answered_once_registered_and_only_when_addressed(bot, 
     api.push_message(MEMBER, "/register", chat_id=GROUP, chat_type="supergroup")  # not an admin: silence
     api.push_message(ADMIN, "/register@jitbot_test_bot", chat_id=GROUP, chat_type="supergroup")
     registered = (await bot.replies(GROUP, 2))[1]
-    assert registered.text.startswith("This group is registered.")
+    assert registered.text.startswith("This group is registered to the network default.")  # the only one
     api.push_message(5555, "just chatting about " + LOCATED, chat_id=GROUP, chat_type="supergroup")
     api.push_message(5555, f"{LOCATED} @jitbot_test_bot", chat_id=GROUP, chat_type="supergroup")
     answer = (await bot.replies(GROUP, 3))[2]

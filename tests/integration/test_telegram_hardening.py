@@ -184,7 +184,7 @@ async def test_help_lists_what_the_member_can_do(bot, api):
     [coordinator] = await bot.replies(COORDINATOR)
     [admin] = await bot.replies(ADMIN)
     assert "/kb" not in prosecutor.text and "/stats" not in prosecutor.text
-    assert "/kb" in coordinator.text and "/stats" not in coordinator.text
+    assert "/kb" in coordinator.text and "/stats" in coordinator.text and "/unanswered" not in coordinator.text
     assert "/kb" in admin.text and "/stats" in admin.text and "/unanswered" in admin.text
 
 

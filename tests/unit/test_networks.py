@@ -178,5 +178,6 @@ def test_coordinators_change_only_their_networks_material_admins_everything(stor
 def test_with_a_single_network_its_coordinators_keep_changing_public_material(store):
     store.add_user(5, "coordinator")  # into 'default', the only network
     assert store.edit_rights(5).may_change(set()) and store.edit_rights(5).may_change({"default"})
+    assert store.edit_rights(5).upload_choices == ("",)  # new documents public, as before networks
     store.add_user(6, "prosecutor")
     assert not store.edit_rights(6).may_change(set())
