@@ -5,6 +5,9 @@ would give wrong results), which Datasette 0.65 reads through `mode=ro` connecti
 no write API and we define no writable canned query. Access: every page needs the actor
 "root", who logs in at /-/login with the password whose hash is JITBOT_ADMIN_PASSWORD_HASH
 (datasette-auth-passwords). Arbitrary SQL is allowed to root only.
+
+Every canned query takes a `network` parameter (a network id; empty: every question): the
+questions asked within that network, by its members or in its groups.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .query_log import unanswered_sql
+from .query_log import networks_sql, unanswered_sql
 
 ROOT = {"id": "root"}
 PASSWORD_HASH_ENV = "JITBOT_ADMIN_PASSWORD_HASH"
@@ -20,14 +23,18 @@ PASSWORD_HASH_ENV = "JITBOT_ADMIN_PASSWORD_HASH"
 #: Datasette settings: no download of the whole database file.
 SETTINGS = {"allow_download": False, "default_page_size": 50, "sql_time_limit_ms": 3000}
 
+#: "asked within :network" (any question when it is left empty), for the canned queries
+WITHIN = f"(:network = '' OR {networks_sql(['?'], 'q')[0].replace(':network_0', ':network')})"
+
 CANNED_QUERIES = {
     "unanswered": {
         "title": "Unanswered questions",
         "description": "Questions the knowledge base did not answer (not found, or only related "
                        "passages quoted), newest first: gaps in the knowledge base. "
                        "In a redacted log the question is empty; see its topics.",
-        "sql": "SELECT id, time, front_end, role, outcome, question, question_chars, topics FROM queries "
-               f"WHERE {unanswered_sql()} ORDER BY time DESC LIMIT 500",
+        "sql": "SELECT q.id, q.time, q.front_end, q.role, q.networks, q.outcome, q.question, q.question_chars, "
+               f"q.topics FROM queries q WHERE {unanswered_sql('q')} AND {WITHIN} ORDER BY q.time DESC LIMIT 500",
+        "params": ["network"],
     },
     "negative_feedback": {
         "title": "Answers rated 👎",
@@ -35,21 +42,31 @@ CANNED_QUERIES = {
         "sql": "SELECT q.id, q.time, q.question, q.answer, q.topics, f.time AS rated_at, "
                "(SELECT group_concat(c.document_id || ' v' || c.version || ', ' || coalesce(c.locator, ''), '; ') "
                "FROM citations c WHERE c.query_id = q.id) AS cited "
-               "FROM feedback f JOIN queries q ON q.id = f.query_id WHERE f.value = -1 ORDER BY f.time DESC",
+               f"FROM feedback f JOIN queries q ON q.id = f.query_id WHERE f.value = -1 AND {WITHIN} "
+               "ORDER BY f.time DESC",
+        "params": ["network"],
     },
     "most_cited_documents": {
         "title": "Most cited documents",
         "description": "How often each document was cited, and in how many answers.",
-        "sql": "SELECT document_id, max(title) AS title, max(version) AS latest_version_cited, "
-               "count(*) AS citations, count(DISTINCT query_id) AS answers FROM citations "
-               "GROUP BY document_id ORDER BY citations DESC",
+        "sql": "SELECT c.document_id, max(c.title) AS title, max(c.version) AS latest_version_cited, "
+               "count(*) AS citations, count(DISTINCT c.query_id) AS answers FROM citations c "
+               f"JOIN queries q ON q.id = c.query_id WHERE {WITHIN} GROUP BY c.document_id ORDER BY citations DESC",
+        "params": ["network"],
     },
     "questions_per_day": {
         "title": "Questions per day",
-        "description": "From the daily counters, which every log mode keeps and purges leave alone.",
-        "sql": "SELECT date, sum(questions) AS questions, sum(abstained) AS not_answered, sum(errors) AS errors, "
-               "round(100.0 * sum(abstained) / nullif(sum(questions) - sum(errors), 0), 1) AS abstention_percent "
-               "FROM daily_counts GROUP BY date ORDER BY date DESC",
+        "description": "From the daily counters, which every log mode keeps and purges leave alone; "
+                       "for one network, from the logged questions (none when the log is off).",
+        "sql": "SELECT date, questions, not_answered, errors, "
+               "round(100.0 * not_answered / nullif(questions - errors, 0), 1) AS abstention_percent FROM ("
+               "SELECT date, sum(questions) AS questions, sum(abstained) AS not_answered, sum(errors) AS errors "
+               "FROM daily_counts WHERE :network = '' GROUP BY date "
+               "UNION ALL SELECT substr(q.time, 1, 10) AS date, count(*) AS questions, "
+               f"sum(CASE WHEN {unanswered_sql('q')} THEN 1 ELSE 0 END) AS not_answered, "
+               "sum(CASE WHEN q.error IS NOT NULL THEN 1 ELSE 0 END) AS errors FROM queries q "
+               f"WHERE :network != '' AND {WITHIN} GROUP BY substr(q.time, 1, 10)) ORDER BY date DESC",
+        "params": ["network"],
     },
 }
 
