@@ -58,10 +58,24 @@ def networks_list(services: Services, as_json: bool) -> None:
 @click.argument("network_id")
 @pass_services
 def networks_remove(services: Services, network_id: str) -> None:
-    """Remove a network that has no members or groups left (its open invitations are revoked)."""
+    """Remove a network that has no members, groups, documents or contacts left (its open
+    invitations are revoked)."""
     try:
-        network = services.networks.remove(network_id)
+        network = services.networks.require(network_id)
     except ValueError as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"Network {network.id} removed; documents and contacts still marked with it are "
-               "seen by admins only until they are given another network.")
+    # Its contact entries would turn public once the network is gone: they must go first.
+    documents = services.catalogue.documents_of_network(network.id)
+    directory = services.directory
+    contacts = [r["id"] for r in directory.rows() if directory.network_of(r.get("network", "")) == network.id]
+    if documents or contacts:
+        raise click.ClickException(
+            f"network {network.id} still has {len(documents)} document(s) ({', '.join(documents[:5]) or '-'}) "
+            f"and {len(contacts)} contact entr{'y' if len(contacts) == 1 else 'ies'}: give the documents other "
+            "networks (jitbot kb update ID FILE --network OTHER, or --public) or remove them, and move or remove the "
+            "contacts (jitbot contacts import), first")
+    try:
+        services.networks.remove(network.id)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Network {network.id} removed")

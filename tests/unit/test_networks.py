@@ -181,3 +181,24 @@ def test_with_a_single_network_its_coordinators_keep_changing_public_material(st
     assert store.edit_rights(5).upload_choices == ("",)  # new documents public, as before networks
     store.add_user(6, "prosecutor")
     assert not store.edit_rights(6).may_change(set())
+
+
+def test_a_network_with_documents_or_contacts_is_not_removed(tmp_path, monkeypatch):
+    from bot import cli
+    from tests.contact_rows import ROWS, write_csv
+    from tests.unit.test_cli_kb import HashingServices
+
+    monkeypatch.setattr(cli, "Services", HashingServices)
+    run(tmp_path, "networks", "add", "redtram", "--name", "REDTRAM")
+    run(tmp_path, "networks", "add", "iap", "--name", "IAP")
+    note = tmp_path / "note.md"
+    note.write_text("# Note\n\n1. The Quetzal desk answers urgent requests within two days.\n")
+    assert run(tmp_path, "kb", "add", str(note), "--network", "iap").exit_code == 0
+    refused = run(tmp_path, "networks", "remove", "iap")
+    assert refused.exit_code == 1 and "still has 1 document(s) (note) and 0 contact entries" in refused.stderr
+    imported = run(tmp_path, "contacts", "import", str(write_csv(tmp_path / "contacts.csv")))
+    assert imported.exit_code == 0, imported.output
+    red = sum(row[1] == "REDTRAM" for row in ROWS)
+    refused = run(tmp_path, "networks", "remove", "redtram")  # its entries would turn public
+    assert refused.exit_code == 1 and f"0 document(s) (-) and {red} contact entr" in refused.stderr
+    assert len(run(tmp_path, "networks", "list").stdout.splitlines()) == 2  # both still there
