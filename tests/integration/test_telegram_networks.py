@@ -13,6 +13,7 @@ import re
 import pytest
 
 from bot.telegram import progress_message
+from tests import contact_rows
 
 from .fake_bot_api import FakeBotAPI
 from .telegram_harness import FakeModelServices, bot_settings, running_bot
@@ -226,3 +227,30 @@ async def test_a_coordinator_gets_the_figures_of_their_network_only(bot, api, se
     assert "/stats followed by one of: redtram" in refused.text
     [everything] = await say(bot, api, ADMIN, "/stats")
     assert "Questions: 3" in everything.text
+
+
+# --- contacts ------------------------------------------------------------------------------
+async def test_contacts_of_another_network_are_never_listed(bot, api, services):
+    from knowledge.contact_files import check_file
+
+    checked = check_file(contact_rows.write_csv(services.data_dir / "seed.csv"), today=contact_rows.TODAY)
+    services.directory.apply(services.directory.plan_import(checked.records), now="2026-11-23T00:00:00+00:00")
+    red = " ".join(s.text for s in await say(bot, api, RED, "/contacts Zambia"))
+    wacap = " ".join(s.text for s in await say(bot, api, WACAP_MEMBER, "/contacts Zambia"))
+    assert "Bwalya Musonda Tembo" in red and "Mwila Chanda Phiri" not in red  # WACAP's own entry
+    assert "Mwila Chanda Phiri" in wacap
+    brazil = " ".join(s.text for s in await say(bot, api, WACAP_MEMBER, "/contacts REDTRAM in Brazil"))
+    assert "Beatriz Camargo Lins" not in brazil
+
+
+async def test_a_coordinator_sends_only_their_networks_contact_entries(bot, api, services):
+    api.push_document(RED_COORD, contact_rows.csv_text().encode(), "directory.csv")
+    refused = await final_status(bot, api, RED_COORD, "networks you do not coordinate")
+    assert "cp-010: WACAP" in refused.text and not refused.buttons()
+    assert services.directory.count() == 0
+    red_rows = [r for r in contact_rows.ROWS if r[1] == "REDTRAM"]
+    api.push_document(RED_COORD, contact_rows.csv_text(red_rows).encode(), "redtram.csv")
+    report = await final_status(bot, api, RED_COORD, "all valid")
+    api.push_callback(RED_COORD, report.buttons()[0]["callback_data"], report)
+    await final_status(bot, api, RED_COORD, "✅ Applied")
+    assert services.directory.count() == len(red_rows)
