@@ -108,22 +108,6 @@ async def _ask_network(update: Update, context: Context, asker: Asker, rights, n
         nets.choose_question(name, t), reply_markup=nets.choose_keyboard(token, rights.upload_choices, names, t))
 
 
-async def _may_change(update: Update, context: Context, asker: Asker, rights, doc: dict, name: str) -> bool:
-    """True if this member may change `doc`; otherwise says why (naming it only if readable)."""
-    services = services_of(context)
-    networks = await in_thread(nets.document_networks, services, doc["id"])
-    if rights.may_change(networks):
-        return True
-    names = await in_thread(nets.network_names, services)
-    t = translator_of(update, context)
-    text = nets.not_yours(name, doc.get("title") or doc["id"], networks, names, asker.scope.sees(networks), t)
-    if update.callback_query is not None and update.callback_query.message is not None:
-        await close_confirmation(update.callback_query, text)
-    else:
-        await update.effective_message.reply_text(text)
-    return False
-
-
 async def upload_in_group(update: Update, context: Context) -> None:
     """A file sent in a group (where the bot sees it): a coordinator is pointed to a private chat."""
     user = update.effective_user
