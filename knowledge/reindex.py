@@ -73,21 +73,14 @@ def reindex_document(
             raise LoadError(path, "no text found")
     except LoadError as error:
         return ReindexResult(document_id, "failed", reason=f"{served['filename']}: {error.reason}")
-    with kb._writing(on_wait=lambda: progress.stage("waiting")):
+    with kb._storage_errors(f"reindexing {document_id}"), kb._writing(on_wait=lambda: progress.stage("waiting")):
         kb._recover(actor)
         _, version, records = catalogue.begin_version(
             document_id=document_id, id_hint=document_id, title=doc["title"], source=doc["source"],
             filename=served["filename"], fmt=served["format"], content_hash=served["content_hash"],
             pages=loaded.pages, passages=new_passages(chunks), original=served["original"],
         )
-        try:
-            progress.stage("indexing", len(records))
-            kb._index(records, progress)
-        except Exception:
-            kb._forget([r.id for r in records])
-            catalogue.abandon_version(document_id, version)
-            kb._rebuild_lexical()
-            raise
+        kb._index_version(document_id, version, records, progress)  # rolls back, or leaves it marked
         progress.stage("finishing")
         previous = catalogue.activate_version(document_id, version, change=Change(actor, "reindex", served["filename"]))
         if previous:
