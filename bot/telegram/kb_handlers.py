@@ -36,6 +36,7 @@ from telegram.ext import (
 
 from bot.i18n import ENGLISH, Translator
 from knowledge.audit import Actor
+from knowledge.storage import StorageError
 from knowledge.loaders import supported_suffixes
 
 from . import kb_replies as replies
@@ -218,6 +219,10 @@ async def _ingest(update: Update, context: Context, asker: Asker, path: Path, st
         result = await in_thread(
             kb.add_file, path, progress=progress, actor=actor_of(update, asker), source=f"telegram:{path.name}"
         )
+    except StorageError as error:  # one line in the log: the disk, not a bug (knowledge.storage)
+        log.error("Ingestion of %s failed: %s", path.name, error)
+        await live.finish(replies.storage_failed(path.name, t))
+        return
     except Exception:  # the knowledge base rolled itself back
         log.exception("Ingestion of %s failed", path.name)
         await live.finish(replies.indexing_failed(path.name, t))
