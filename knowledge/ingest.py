@@ -22,6 +22,7 @@ from . import consistency
 from .audit import SYSTEM, Actor, Change
 from .catalogue import Catalogue, NewPassage, PassageRecord
 from .chunking import chunk_text
+from .deadline import ParseTimeExceeded, parse_deadline
 from .limits import FileLimits, check_before_loading, check_passages
 from .loaders import LoadError, load_document, supported_suffixes
 from .outline import summary
@@ -249,12 +250,13 @@ class KnowledgeBase:
                 return unchanged
             progress.stage("reading")  # parsing needs no lock: another writer may be busy
             check_before_loading(path, self.limits)
-            loaded = load_document(path)
-            chunks = chunk_text(loaded.text)
+            with parse_deadline(self.limits.max_parse_seconds):
+                loaded = load_document(path)
+                chunks = chunk_text(loaded.text)
             check_passages(path, len(chunks), self.limits)
             if not chunks:
                 raise LoadError(path, "no text found")
-        except LoadError as error:
+        except (LoadError, ParseTimeExceeded) as error:
             return AddResult(path, "failed", reason=error.reason)
         except OSError as error:
             return AddResult(path, "failed", reason=error.strerror or str(error))

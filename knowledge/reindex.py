@@ -15,6 +15,7 @@ from typing import Literal
 
 from .audit import SYSTEM, Actor, Change
 from .chunking import chunk_text
+from .deadline import ParseTimeExceeded, parse_deadline
 from .ingest import KnowledgeBase, NoProgress, Progress, new_passages
 from .loaders import LoadError, load_document
 
@@ -67,11 +68,12 @@ def reindex_document(
     path = kb.data_dir / served["original"]
     progress.stage("reading")
     try:
-        loaded = load_document(path)
-        chunks = chunk_text(loaded.text)
+        with parse_deadline(kb.limits.max_parse_seconds):
+            loaded = load_document(path)
+            chunks = chunk_text(loaded.text)
         if not chunks:
             raise LoadError(path, "no text found")
-    except LoadError as error:
+    except (LoadError, ParseTimeExceeded) as error:
         return ReindexResult(document_id, "failed", reason=f"{served['filename']}: {error.reason}")
     with kb._storage_errors(f"reindexing {document_id}"), kb._writing(on_wait=lambda: progress.stage("waiting")):
         kb._recover(actor)
