@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from . import deadline
 from .document_model import SECTION_SEPARATOR, Chunk, with_page
 from .legal_units import chunk_legal, is_legal
-
 from .markdown_blocks import (
     Block,
     clean_inline,

@@ -36,8 +36,8 @@ from telegram.ext import (
 
 from bot.i18n import ENGLISH, Translator
 from knowledge.audit import Actor
-from knowledge.storage import StorageError
 from knowledge.loaders import supported_suffixes
+from knowledge.storage import StorageError
 
 from . import kb_replies as replies
 from .access import Asker

@@ -22,10 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bot import cli  # noqa: E402
-from bot.services import Services  # noqa: E402
-from retrieval.dense_index import DenseIndex  # noqa: E402
-from tests.fakes import HashingEmbedder  # noqa: E402
+from bot import cli
+from bot.services import Services
+from retrieval.dense_index import DenseIndex
+from tests.fakes import HashingEmbedder
 
 FAULT = sys.argv[1]
 

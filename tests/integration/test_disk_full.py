@@ -13,7 +13,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -129,7 +128,7 @@ def test_a_real_full_disk_small_tmpfs(tmp_path):
     data = fs / "data"
     (tmp_path / "jit-guide.md").write_text(GUIDE_V1)
     big = tmp_path / "many.md"
-    words = "joint investigation team prosecutor evidence member state agreement article".split()
+    words = ["joint", "investigation", "team", "prosecutor", "evidence", "member", "state", "agreement", "article"]
     big.write_text("# Many passages\n\n" + "".join(
         f"{i}. " + " ".join(words[(i * 7 + j) % len(words)] for j in range(12)) + f" {i}.\n\n"
         for i in range(1, 3001)))
@@ -146,7 +145,7 @@ def test_a_real_full_disk_small_tmpfs(tmp_path):
     ])
     subprocess.run(["unshare", "--mount", "--map-root-user", "sh", "-c", script], env=ENV,
                    timeout=4 * TIMEOUT, check=False)
-    read = lambda name: (out / name).read_text()  # noqa: E731
+    read = lambda name: (out / name).read_text()
     assert read("v1.out").startswith("added      jit-guide v1"), read("v1.err")
     assert read("full.rc").strip() == "1", read("full.err")  # not 124: it did not hang
     assert "Traceback" not in read("full.err")

@@ -17,7 +17,7 @@ from retrieval.lexical_index import LexicalIndex
 from tests.docx_bomb import build_docx_bomb
 from tests.unit.test_cli_kb import HashingServices
 
-NO_SIZE_CAPS = dict(max_unpacked_mb=1000, max_compression_ratio=1e9, max_passages=10**7)
+NO_SIZE_CAPS = {"max_unpacked_mb": 1000, "max_compression_ratio": 1e9, "max_passages": 10**7}
 
 
 def open_kb(tmp_path, embedder, **limits) -> KnowledgeBase:
