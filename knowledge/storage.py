@@ -97,8 +97,9 @@ def describe(kind: str, detail: str, data_dir: Path, what: str, *, previous_serv
     cause = (f"the disk holding the data directory {data_dir} is full"
              if kind == "full" else f"the data directory {data_dir} cannot be read or written")
     served = " What was served before is still served (the previous version answers)." if previous_served else ""
-    then = ("free some space, then run `jitbot kb check --repair` (the next change also cleans up)"
-            if previous_served else "free some space (or mend the directory) and try again")
+    remedy = "free some space" if kind == "full" else "check the disk and the directory's permissions"
+    then = (f"{remedy}, then run `jitbot kb check --repair` (the next change also cleans up)"
+            if previous_served else f"{remedy}, then try again")
     return f"{what} failed: {cause} ({detail}).{served} To go on: {then}."
 
 

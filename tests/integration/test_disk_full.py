@@ -116,13 +116,45 @@ def test_a_damaged_catalogue_is_one_line_naming_the_data_directory(served_v1, co
     assert "file is not a database" in line
 
 
-def test_a_real_full_disk_small_tmpfs(tmp_path):
-    """The same on a real 3 MB tmpfs, mounted in a private mount namespace (`unshare`), so no
-    mount outlives the test: the new document's vectors fill it while it is being indexed."""
+def in_private_mounts(script: str) -> None:
+    """Run a shell script in a mount namespace of its own (`unshare`): its tmpfs mounts need no
+    root outside it, and none outlives it."""
     if shutil.which("unshare") is None or subprocess.run(
         ["unshare", "--mount", "--map-root-user", "true"], capture_output=True, check=False
     ).returncode != 0:
         pytest.fail("this test needs `unshare --mount --map-root-user` (util-linux, user namespaces)")
+    subprocess.run(["unshare", "--mount", "--map-root-user", "sh", "-c", script], env=ENV,
+                   timeout=4 * TIMEOUT, check=False)
+
+
+def test_a_read_only_data_directory_is_one_line_for_every_command(tmp_path):
+    fs, out = tmp_path / "fs", tmp_path / "out"
+    fs.mkdir(), out.mkdir()
+    (tmp_path / "jit-guide.md").write_text(GUIDE_V1)
+    step = f"{sys.executable} {RUNNER} none --data-dir {fs / 'data'}"
+    commands = {"check": "kb check", "list": "kb list", "ask": f"ask '{PERIOD}'",
+                "add": f"kb add {tmp_path / 'jit-guide.md'}"}
+    in_private_mounts("\n".join([
+        f"mount -t tmpfs -o size=20m tmpfs {fs}",
+        f"{step} kb add {tmp_path / 'jit-guide.md'} > {out}/v1.out 2>&1",
+        f"mount -o remount,ro {fs}",
+        *(f"timeout {TIMEOUT} {step} {command} > {out}/{name}.out 2> {out}/{name}.err; echo $? > {out}/{name}.rc"
+          for name, command in commands.items()),
+    ]))
+    assert (out / "v1.out").read_text().startswith("added      jit-guide v1")
+    for name, command in commands.items():
+        assert (out / f"{name}.rc").read_text().strip() == "1", name
+        err = (out / f"{name}.err").read_text()
+        lines = [line for line in err.splitlines() if line.strip()]
+        assert len(lines) == 1 and "Traceback" not in err, err
+        words = "ask" if name == "ask" else " ".join(command.split()[:2])
+        assert lines[0].startswith(f"Error: jitbot {words} failed: ")
+        assert f"the data directory {fs / 'data'} cannot be read or written (Read-only file system" in lines[0]
+
+
+def test_a_real_full_disk_small_tmpfs(tmp_path):
+    """The same on a real 3 MB tmpfs (in a private mount namespace): the new document's vectors
+    fill it while it is being indexed."""
     fs, out = tmp_path / "fs", tmp_path / "out"
     fs.mkdir(), out.mkdir()
     data = fs / "data"
@@ -143,8 +175,7 @@ def test_a_real_full_disk_small_tmpfs(tmp_path):
         f"timeout {TIMEOUT} {step} kb check > {out}/check.out 2> {out}/check.err; echo $? > {out}/check.rc",
         f"timeout {TIMEOUT} {step} ask --json '{PERIOD}' > {out}/ask.out 2> {out}/ask.err; echo $? > {out}/ask.rc",
     ])
-    subprocess.run(["unshare", "--mount", "--map-root-user", "sh", "-c", script], env=ENV,
-                   timeout=4 * TIMEOUT, check=False)
+    in_private_mounts(script)
     read = lambda name: (out / name).read_text()
     assert read("v1.out").startswith("added      jit-guide v1"), read("v1.err")
     assert read("full.rc").strip() == "1", read("full.err")  # not 124: it did not hang
