@@ -83,6 +83,7 @@ class BarProgress:
 def _ingest(services: Services, files: list[Path], **options) -> None:
     """Add each file (a new version where it replaces one), then print the summary."""
     from knowledge.ingest import AddResult
+    from knowledge.storage import StorageError
 
     from .progress import indexing_progress
 
@@ -95,6 +96,10 @@ def _ingest(services: Services, files: list[Path], **options) -> None:
                 progress = BarProgress(bars, path.name)
                 try:
                     result = kb.add_file(path, progress=progress, **options)
+                except StorageError as error:  # a full disk: the next files would fail the same way
+                    progress.done()
+                    stderr_line(str(error))
+                    sys.exit(1)
                 except Exception as error:  # noqa: BLE001 - the KB rolled itself back; report, go on
                     result = AddResult(path, "failed", reason=f"indexing failed: {error}")
                 progress.done()

@@ -132,7 +132,8 @@ class Services:
                              lock=WriteLock(self.data_dir / "kb.lock"),
                              before_write=self.external_changes.check,
                              limits=FileLimits(self.settings.max_unpacked_mb, self.settings.max_zip_entries,
-                                               self.settings.max_compression_ratio, self.settings.max_passages))
+                                               self.settings.max_compression_ratio, self.settings.max_passages,
+                                               self.settings.max_parse_seconds))
 
     def answer_config(self, **overrides):
         from retrieval.answer import AnswerConfig

@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     max_zip_entries: int = Field(2000, ge=10, description="a .docx/.xlsx with more parts is refused")
     max_compression_ratio: float = Field(100.0, ge=10, description="a .docx/.xlsx that expands more is refused")
     max_passages: int = Field(20000, ge=100, description="a document with more passages is refused")
+    max_parse_seconds: float = Field(
+        60.0, gt=0, description="a file whose loading and chunking takes longer is refused"
+    )
 
     # --- directory of contact points (knowledge/contacts.py) --------------------------
     contacts_stale_months: int = Field(

@@ -18,9 +18,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from . import deadline
 from .document_model import SECTION_SEPARATOR, Chunk, with_page
 from .legal_units import chunk_legal, is_legal
-
 from .markdown_blocks import (
     Block,
     clean_inline,
@@ -85,6 +85,7 @@ def chunk_text(text: str, *, max_chars: int = 1200) -> list[Chunk]:
         demote_title_line(blocks, title)
     builder = _Builder(paragraphs, title, max_chars)
     for block in blocks:
+        deadline.check()
         builder.feed(block)
     return builder.chunks(max_chars)
 
@@ -207,6 +208,7 @@ class _Builder:
     def chunks(self, max_chars: int) -> list[Chunk]:
         staged: list[tuple] = []  # pos, kind, locator, section, text, page
         for unit in self.units:
+            deadline.check()
             page = unit.entries[0].page
             staged.extend((*s, page) for s in _unit_chunks(unit, max_chars))
         for pos, marker, section, text, page in self.footnotes:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -21,11 +22,15 @@ from . import consistency
 from .audit import SYSTEM, Actor, Change
 from .catalogue import Catalogue, NewPassage, PassageRecord
 from .chunking import chunk_text
+from .deadline import ParseTimeExceeded, parse_deadline
 from .limits import FileLimits, check_before_loading, check_passages
 from .loaders import LoadError, load_document, supported_suffixes
 from .outline import summary
 from .scope import check_network_id, index_metadata
+from .storage import StorageError, as_storage_error, describe, storage_problem
 from .write_lock import WriteLock
+
+log = logging.getLogger(__name__)
 
 
 class VectorIndex(Protocol):
@@ -132,6 +137,8 @@ class KnowledgeBase:
         #: run with the lock held, before anything is read or written (freshness.ExternalChanges)
         self.before_write = before_write
         self.limits = limits or FileLimits()
+        #: set after a storage error until the vector index was reopened (knowledge.storage)
+        self._dense_suspect = False
 
     @property
     def data_dir(self) -> Path:
@@ -145,16 +152,81 @@ class KnowledgeBase:
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             partial = target.with_name(target.name + ".partial")
-            partial.write_bytes(data)
-            partial.replace(target)  # never a half-written original under its final name
+            try:
+                partial.write_bytes(data)
+                partial.replace(target)  # never a half-written original under its final name
+            finally:
+                partial.unlink(missing_ok=True)  # a full disk: give the space back
         return relative.as_posix()
 
     @contextlib.contextmanager
     def _writing(self, on_wait=None):
         with self.lock.hold(on_wait=on_wait):
+            if self._dense_suspect:
+                self._reopen_dense()
+                if self._dense_suspect:
+                    raise StorageError(describe("io", "the vector index could not be reopened", self.data_dir,
+                                                "this change"), "io")
             if self.before_write is not None:
                 self.before_write()
             yield
+
+    @contextlib.contextmanager
+    def _storage_errors(self, what: str):
+        """A disk-full or I/O error becomes one StorageError line (knowledge.storage); the lock
+        is released on the way out like for any error, and nothing waits on the failed store."""
+        try:
+            yield
+        except StorageError:
+            raise
+        except Exception as error:
+            storage = as_storage_error(error, self.data_dir, what)
+            if storage is None:
+                raise
+            raise storage from error
+
+    def _reopen_dense(self) -> None:
+        """A fresh Chroma client after a storage error: the failed one may block forever."""
+        reopen = getattr(self.dense, "reopen", None)
+        self._dense_suspect = True
+        if reopen is None:
+            self._dense_suspect = False
+            return
+        try:
+            reopen()
+            self._dense_suspect = False
+        except Exception:  # noqa: BLE001 - still full: the next change tries again first
+            log.warning("the vector index could not be reopened after a storage error", exc_info=False)
+
+    def _index_version(self, document_id: str, version: int, records: list[PassageRecord],
+                       progress: Progress, reuse: list[PassageRecord] = ()) -> None:
+        """Index a version begun in the catalogue; on failure, leave the knowledge base as it was.
+
+        After a disk-full or I/O error nothing is rolled back here: the failed Chroma client
+        may block forever in a delete (see knowledge.storage), and a full disk refuses the
+        rollback's writes anyway. The version stays marked 'indexing' — never served — and the
+        next change or `kb check --repair` discards it. Other errors are rolled back at once;
+        if that rollback fails too, the same marker is left for the next command.
+        (Not on BaseException: after a kill nothing runs either, and `_recover` copes.)
+        """
+        try:
+            progress.stage("indexing", len(records))
+            self._index(records, progress, reuse=reuse)
+        except Exception as error:
+            storage = as_storage_error(error, self.data_dir, f"indexing {document_id} v{version}")
+            if storage is not None:
+                self._reopen_dense()
+                raise storage from error
+            try:
+                self._forget([r.id for r in records])
+                self.catalogue.abandon_version(document_id, version)
+                self._rebuild_lexical()
+            except Exception as rollback_error:  # noqa: BLE001 - the first error is the one to report
+                log.warning("rollback of %s v%s failed (%s): left for the next change to clean up",
+                            document_id, version, rollback_error)
+                if storage_problem(rollback_error, self.data_dir):
+                    self._reopen_dense()
+            raise
 
     # --- adding and updating ---------------------------------------------------------
     def add_file(
@@ -192,17 +264,18 @@ class KnowledgeBase:
                 return self._renetwork(unchanged, networks, actor)
             progress.stage("reading")  # parsing needs no lock: another writer may be busy
             check_before_loading(path, self.limits)
-            loaded = load_document(path)
-            chunks = chunk_text(loaded.text)
+            with parse_deadline(self.limits.max_parse_seconds):
+                loaded = load_document(path)
+                chunks = chunk_text(loaded.text)
             check_passages(path, len(chunks), self.limits)
             if not chunks:
                 raise LoadError(path, "no text found")
-        except LoadError as error:
+        except (LoadError, ParseTimeExceeded) as error:
             return AddResult(path, "failed", reason=error.reason)
         except OSError as error:
             return AddResult(path, "failed", reason=error.strerror or str(error))
 
-        with self._writing(on_wait=lambda: progress.stage("waiting")):
+        with self._storage_errors(f"adding {path.name}"), self._writing(on_wait=lambda: progress.stage("waiting")):
             self._recover(actor)
             if unchanged := self._unchanged(path, digest, document_id):  # added meanwhile
                 return self._renetwork(unchanged, networks, actor, locked=True)
@@ -231,16 +304,8 @@ class KnowledgeBase:
             served = self.catalogue.serving_version(doc_id) if existing else None
             if existing is not None and networks is not None and networks != self.catalogue.document_networks(doc_id):
                 records = [replace(r, networks=networks) for r in records]
-            try:
-                progress.stage("indexing", len(records))
-                self._index(records, progress, reuse=self.catalogue.passages_of(doc_id, served) if served else [])
-            except Exception:
-                # Leave the knowledge base as it was: drop the half-indexed version. (Not on
-                # BaseException: after a kill nothing runs either, and `_recover` copes.)
-                self._forget([r.id for r in records])
-                self.catalogue.abandon_version(doc_id, version)
-                self._rebuild_lexical()
-                raise
+            self._index_version(doc_id, version, records, progress,
+                                reuse=self.catalogue.passages_of(doc_id, served) if served else [])
             progress.stage("finishing")
             change = Change(actor, "update" if existing else "add", path.name)
             previous = self.catalogue.activate_version(
@@ -323,7 +388,7 @@ class KnowledgeBase:
     # --- removing --------------------------------------------------------------------
     def remove(self, document_id: str, *, actor: Actor = SYSTEM) -> RemoveResult:
         """Stop serving a document now (one commit), then drop its passages from the indexes."""
-        with self._writing():
+        with self._storage_errors(f"removing {document_id}"), self._writing():
             self._recover(actor)
             doc = self.catalogue.document(document_id)
             if doc is None or doc["current_version"] is None:
@@ -339,12 +404,12 @@ class KnowledgeBase:
     # --- checking and repairing ------------------------------------------------------
     def check(self, on_wait=None) -> consistency.IndexCheck:
         """Do the catalogue and both indexes agree? (Waits for a running update to finish.)"""
-        with self._writing(on_wait=on_wait):
+        with self._storage_errors("checking the knowledge base"), self._writing(on_wait=on_wait):
             return consistency.check(self.catalogue, self.dense, self.lexical)
 
     def repair(self, *, actor: Actor = SYSTEM, on_wait=None) -> list[str]:
         """Mend whatever `check` finds; returns what was done (nothing if all agreed)."""
-        with self._writing(on_wait=on_wait):
+        with self._storage_errors("repairing the knowledge base"), self._writing(on_wait=on_wait):
             return self._recover(actor)
 
     def _recover(self, actor: Actor) -> list[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from . import deadline
 from .document_model import SECTION_SEPARATOR, Chunk, with_page
 from .markdown_blocks import Block, clean_inline, ends_sentence, glue, split_sentences, strip_number
 from .structure import continues, roman_value, title_text
@@ -103,6 +104,7 @@ def chunk_legal(blocks: list[Block], title: str, *, max_chars: int = 1200) -> li
         title = ""  # the first heading was taken for the title (a PDF lost the real one): it is a unit
     builder = _LegalBuilder(title, blocks)
     for block in blocks:
+        deadline.check()
         builder.feed(block)
     return builder.chunks(max_chars)
 
@@ -268,11 +270,13 @@ class _LegalBuilder:
         for _, note in sorted(self.footnotes, key=lambda n: n[0]):
             # a footnote belongs to the section of the passage that refers to it
             mark = note.unit.removeprefix("footnote ").translate(_SUPERSCRIPTS)
+            deadline.check()
             for passage in ordered:
                 if any(re.search(rf"(?<![⁰¹²³⁴⁵⁶⁷⁸⁹]){mark}(?![⁰¹²³⁴⁵⁶⁷⁸⁹])", clean_inline(e.text)) for e in passage.entries):
                     note.section = passage.section
                     break
         for passage in ordered + [n for _, n in sorted(self.footnotes, key=lambda n: n[0])]:
+            deadline.check()
             for kind, locator, text, page in _render(passage, max_chars):
                 if text:
                     out.append(Chunk(len(out), kind, with_page(locator, page), passage.section, text, page, passage.unit))

@@ -23,6 +23,7 @@ class FileLimits:
     #: ordinary Office XML compresses 5-20x; far more means padding built to be expanded
     max_compression_ratio: float = 100.0
     max_passages: int = 20_000  # per document, after chunking
+    max_parse_seconds: float = 60.0  # loading and chunking one file (knowledge/deadline.py)
 
 
 def check_before_loading(path: Path, limits: FileLimits) -> None:

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import deadline
 from .chunking import guess_title
 from .docx_numbering import DocxNumbering
 from .pdf_text import pages_to_markdown
@@ -166,6 +167,7 @@ def _load_pdf(path: Path, data: bytes) -> LoadedDocument:
     texts: list[str] = []
     failures: list[Exception] = []
     for page in pages:
+        deadline.check()
         try:
             texts.append(page.extract_text() or "")
         except Exception as error:  # noqa: BLE001 - one damaged page must not lose the others
@@ -221,6 +223,7 @@ def _load_docx(path: Path, data: bytes) -> LoadedDocument:
         blocks: list[str] = []
         first_heading = ""
         for item in document.iter_inner_content():
+            deadline.check()
             if isinstance(item, Table):
                 blocks.extend(_table_rows(item))
                 continue
@@ -232,6 +235,8 @@ def _load_docx(path: Path, data: bytes) -> LoadedDocument:
                 block = f"{'#' * level} {block}"
             blocks.append(block)
         core_title = document.core_properties.title
+    except deadline.ParseTimeExceeded:
+        raise
     except Exception as error:  # python-docx raises zip, XML and key errors for damaged files
         raise LoadError(path, f"corrupt or unreadable Word file ({_brief(error)})") from error
     text = _normalise("\n\n".join(blocks)) if blocks else ""
@@ -268,6 +273,7 @@ def _docx_paragraph(paragraph, label: str = "") -> tuple[str, int]:
 def _table_rows(table) -> list[str]:
     rows = []
     for row in table.rows:
+        deadline.check()
         cells: list[str] = []
         for cell in row.cells:
             text = " ".join(cell.text.split())
@@ -325,6 +331,7 @@ class _HtmlBlocks:
         from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
 
         for child in node.children:
+            deadline.check()
             if isinstance(child, (Comment, Declaration, Doctype, ProcessingInstruction)):
                 continue
             if isinstance(child, NavigableString):

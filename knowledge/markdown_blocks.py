@@ -13,6 +13,7 @@ import html
 import re
 from dataclasses import dataclass
 
+from . import deadline
 from .document_model import PAGE_MARK
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -53,6 +54,7 @@ def parse_blocks(text: str) -> list[Block]:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
     blocks: list[Block] = []
     for is_code, lines in _raw_blocks(text):
+        deadline.check()
         if is_code:  # fenced code: literal text, never headings or list markers
             blocks.append(Block("body", "\n".join(lines), 0, entry="code"))
         else:

@@ -15,6 +15,7 @@ from typing import Literal
 
 from .audit import SYSTEM, Actor, Change
 from .chunking import chunk_text
+from .deadline import ParseTimeExceeded, parse_deadline
 from .ingest import KnowledgeBase, NoProgress, Progress, new_passages
 from .loaders import LoadError, load_document
 
@@ -67,27 +68,21 @@ def reindex_document(
     path = kb.data_dir / served["original"]
     progress.stage("reading")
     try:
-        loaded = load_document(path)
-        chunks = chunk_text(loaded.text)
+        with parse_deadline(kb.limits.max_parse_seconds):
+            loaded = load_document(path)
+            chunks = chunk_text(loaded.text)
         if not chunks:
             raise LoadError(path, "no text found")
-    except LoadError as error:
+    except (LoadError, ParseTimeExceeded) as error:
         return ReindexResult(document_id, "failed", reason=f"{served['filename']}: {error.reason}")
-    with kb._writing(on_wait=lambda: progress.stage("waiting")):
+    with kb._storage_errors(f"reindexing {document_id}"), kb._writing(on_wait=lambda: progress.stage("waiting")):
         kb._recover(actor)
         _, version, records = catalogue.begin_version(
             document_id=document_id, id_hint=document_id, title=doc["title"], source=doc["source"],
             filename=served["filename"], fmt=served["format"], content_hash=served["content_hash"],
             pages=loaded.pages, passages=new_passages(chunks), original=served["original"],
         )
-        try:
-            progress.stage("indexing", len(records))
-            kb._index(records, progress)
-        except Exception:
-            kb._forget([r.id for r in records])
-            catalogue.abandon_version(document_id, version)
-            kb._rebuild_lexical()
-            raise
+        kb._index_version(document_id, version, records, progress)  # rolls back, or leaves it marked
         progress.stage("finishing")
         previous = catalogue.activate_version(document_id, version, change=Change(actor, "reindex", served["filename"]))
         if previous:

@@ -147,11 +147,15 @@ class LexicalIndex:
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         snapshot = self._snapshot
-        if snapshot.bm25 is not None:
-            snapshot.bm25.save(str(tmp / "bm25"), show_progress=False)
-        (tmp / "doc_freq.json").write_text(json.dumps(snapshot.doc_freq))
-        # ids.json is written last: its presence marks a complete index
-        (tmp / "ids.json").write_text(json.dumps(snapshot.ids))
+        try:
+            if snapshot.bm25 is not None:
+                snapshot.bm25.save(str(tmp / "bm25"), show_progress=False)
+            (tmp / "doc_freq.json").write_text(json.dumps(snapshot.doc_freq))
+            # ids.json is written last: its presence marks a complete index
+            (tmp / "ids.json").write_text(json.dumps(snapshot.ids))
+        except BaseException:  # a full disk: give back the space, keep the index on disk as it was
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
         old = self.path.with_name(self.path.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if self.path.exists():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from .dense_index import DenseIndex, model_record
 
@@ -37,7 +38,18 @@ def reembed_all(
         if leftover in {c if isinstance(c, str) else c.name for c in client.list_collections()}:
             client.delete_collection(leftover)
     staging = dense._open_collection(client, staging_name)
-    dense.add(ids, texts, metadatas, progress=progress, collection=staging)
+    try:
+        dense.add(ids, texts, metadatas, progress=progress, collection=staging)
+    except Exception as error:
+        # A full disk: say so in one line and touch the failed client no more (knowledge.storage);
+        # the served collection was never changed, and the next run drops the staging one.
+        from knowledge.storage import as_storage_error
+
+        where = dense.path.parent if dense.path is not None else Path("the Chroma server")
+        storage = as_storage_error(error, where, "re-embedding")
+        if storage is None:
+            raise
+        raise storage from error
     if not ids:  # an empty knowledge base still records the model it now expects
         staging.modify(metadata=model_record(dense.embedder, dimension=dense.embedder.dimension))
     old = client.get_collection(name)

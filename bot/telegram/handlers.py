@@ -73,6 +73,8 @@ ABOUT = N_(
 )
 ROLE_NAMES = (N_("prosecutor"), N_("coordinator"), N_("admin"))  # as shown in welcome texts
 SOMETHING_WRONG = N_("Sorry, something went wrong while answering. Please try again in a moment.")
+STORAGE_TROUBLE = N_("Sorry, the server's disk is full or failing, so I cannot answer now. "
+                     "The administrators can see it in the log.")
 CONTACTS_USAGE = N_("Tell me whose contact you need, e.g. /contacts Italy or /contacts JIT experts in Spain")
 
 
@@ -377,14 +379,34 @@ def visible_documents(services, scope: Scope) -> list[dict]:
 
 # --- errors ---------------------------------------------------------------------------
 async def on_error(update: object, context: Context) -> None:
-    """Log the exception; tell the user in one line (never a traceback)."""
-    log.error("Error while handling an update", exc_info=context.error)
+    """Log the exception; tell the user in one line (never a traceback).
+
+    A full disk or a failing data directory is not a bug: one log line saying so, no traceback.
+    """
+    storage = _storage_line(context)
+    if storage:
+        log.error("Error while handling an update: %s", storage)
+    else:
+        log.error("Error while handling an update", exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
-        sorry = SOMETHING_WRONG
+        sorry = text = STORAGE_TROUBLE if storage else SOMETHING_WRONG
         with contextlib.suppress(Exception):  # the apology must not fail on a broken users.db
-            sorry = translator_of(update, context).gettext(SOMETHING_WRONG)
+            sorry = translator_of(update, context).gettext(text)
         with contextlib.suppress(TelegramError):
             if update.callback_query:
                 await update.callback_query.answer(sorry)
             else:
                 await context.bot.send_message(update.effective_chat.id, sorry, parse_mode=None)
+
+
+def _storage_line(context: Context) -> str:
+    """The one-line account of a disk-full or I/O error (knowledge.storage), else ''."""
+    from knowledge.storage import describe, storage_problem
+
+    data_dir = None
+    with contextlib.suppress(Exception):
+        data_dir = services_of(context).data_dir
+    found = storage_problem(context.error, data_dir) if context.error is not None else None
+    if found is None:
+        return ""
+    return describe(*found, data_dir or "(unknown)", "answering", previous_served=False)

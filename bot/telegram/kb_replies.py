@@ -64,6 +64,13 @@ def indexing_failed(name: str, t: Translator = ENGLISH) -> str:
         name=escape(name)) + " " + t.gettext(UNCHANGED_KB)
 
 
+def storage_failed(name: str, t: Translator = ENGLISH) -> str:
+    """The server's disk is full or failing (knowledge.storage): nothing the sender can fix."""
+    return "❌ " + t.gettext(
+        "<b>{name}</b> was not added: the server's disk is full or failing. What was served before "
+        "is still served; an admin must free some space (the error is logged).").format(name=escape(name))
+
+
 def ingest_summary(result: AddResult, t: Translator = ENGLISH) -> str:
     name = escape(result.path.name)
     if result.status == "failed":  # the reason is the loader's own (English) one-line message

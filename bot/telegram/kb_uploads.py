@@ -19,6 +19,7 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 
 from knowledge.loaders import supported_suffixes
+from knowledge.storage import StorageError
 
 from . import kb_networks as nets
 from . import kb_replies as replies
@@ -166,6 +167,10 @@ async def _ingest(update: Update, context: Context, asker: Asker, path: Path, st
             kb.add_file, path, progress=progress, actor=actor_of(update, asker), source=f"telegram:{path.name}",
             networks=networks,
         )
+    except StorageError as error:  # one line in the log: the disk, not a bug (knowledge.storage)
+        log.error("Ingestion of %s failed: %s", path.name, error)
+        await live.finish(replies.storage_failed(path.name, t))
+        return
     except Exception:  # the knowledge base rolled itself back
         log.exception("Ingestion of %s failed", path.name)
         await live.finish(replies.indexing_failed(path.name, t))
