@@ -37,7 +37,7 @@ def test_a_grounded_answer_is_kept_and_says_which_model_and_prompt(tmp_path, fak
     assert answer.citations == extractive.citations  # retrieval, not the model, picks sources
     assert answer.sentences == [("Integrated joint investigations are usually located in the State of operation.", 1)]
     data = answer.to_json()
-    assert (data["generator"], data["prompt"]) == ("fake:list", "grounded_answer.v2")
+    assert (data["generator"], data["prompt"]) == ("fake:list", "grounded_answer.v3")
 
 
 def test_an_invented_citation_is_removed_and_the_user_told(tmp_path, fake_embedder):
@@ -95,7 +95,9 @@ def test_streaming_shows_checked_sentences_only(tmp_path, fake_embedder):
 
 
 def test_a_failing_partial_callback_does_not_lose_the_answer(tmp_path, fake_embedder):
-    reply = "First claim here [1]. Second claim here [2]. Third claim [1]."
+    reply = ("Integrated joint investigations are usually located in the State of operation [1]. "
+             "Most countries have adopted legislation allowing joint investigations [2]. "
+             "They are located in the State of operation [1].")
     model = GenericFakeChatModel(messages=iter([reply]))
 
     def refuse(text):
