@@ -158,7 +158,8 @@ def lexical_recall(sentence: str, passage: str) -> float:
     words = _tokens(in_english_terms(sentence))
     if not words:
         return 1.0
-    known = {w[:_PREFIX] for w in _tokens(passage)}
+    # every prefix up to five letters, so that a short word ("last") meets a longer one ("lasts")
+    known = {w[:k] for w in _tokens(passage) for k in range(2, _PREFIX + 1)}
     return sum(w[:_PREFIX] in known for w in words) / len(words)
 
 
