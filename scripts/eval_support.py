@@ -18,7 +18,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from retrieval.support import MIN_LEXICAL, MIN_SIMILARITY, SupportChecker, strip_instructions  # noqa: E402
+from retrieval.support import (
+    MIN_LEXICAL,
+    MIN_SIMILARITY,
+    SupportChecker,
+    strip_instructions,
+)
 
 CASES = ROOT / "tests" / "eval" / "support-cases.jsonl"
 
