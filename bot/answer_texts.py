@@ -96,6 +96,10 @@ def generation_note(answer: Answer, t: Translator) -> str:
         return t.gettext("The generated answer did not cite its sources well enough; showing quoted passages instead.")
     if trace.outcome == "trimmed" and trace.check is not None:
         n = trace.check.removed
+        if trace.check.unsupported:
+            return t.ngettext("{n} generated sentence not supported by the passage it cites was left out.",
+                              "{n} generated sentences not supported by the passages they cite were left out.",
+                              n).format(n=n)
         return t.ngettext("{n} generated sentence without a valid citation was left out.",
                           "{n} generated sentences without a valid citation were left out.", n).format(n=n)
     if trace.outcome == "error":

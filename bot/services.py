@@ -212,8 +212,13 @@ class Services:
     @cached_property
     def grounded_answerer(self):
         from retrieval.generation import GroundedAnswerer
+        from retrieval.support import SupportChecker
 
-        return None if self.text_generator is None else GroundedAnswerer(self.text_generator)
+        if self.text_generator is None:
+            return None
+        # The e5 similarity lets an answer in Spanish cite an English passage; its threshold is
+        # calibrated for the default model (retrieval/support.py).
+        return GroundedAnswerer(self.text_generator, support=SupportChecker(self.embedder))
 
     @cached_property
     def followup_rewriter(self):

@@ -9,7 +9,7 @@ say exactly which wording produced it (`Answer.prompt`, e.g. "grounded_answer.v1
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PROMPTS_DIR = Path(__file__).resolve().parent
@@ -30,6 +30,8 @@ class Prompt:
     version: int
     system: str
     user_template: str
+    #: other front-matter fields, e.g. passages: quoted
+    options: dict = field(default_factory=dict, compare=False)
 
     @property
     def id(self) -> str:
@@ -94,7 +96,8 @@ def parse_prompt(text: str, name: str, version: int, source: str = "prompt") -> 
     sections = dict(zip(parts[1::2], parts[2::2]))
     if set(sections) != {"System", "User"} or len(parts) != 5:
         raise PromptError(f"{source}: needs exactly one '## System' and one '## User' section")
-    return Prompt(name, version, sections["System"].strip(), sections["User"].strip())
+    options = {k: v for k, v in fields.items() if k not in ("name", "version")}
+    return Prompt(name, version, sections["System"].strip(), sections["User"].strip(), options)
 
 
 __all__ = ["Prompt", "PromptError", "available", "load_prompt", "parse_prompt"]

@@ -8,9 +8,15 @@ answer survives (or nothing does), the caller falls back to the extractive answe
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from .support import Support
+
+#: (sentence without markers, passage numbers it cites) -> how well those passages support it
+SupportFn = Callable[[str, tuple[int, ...]], "Support"]
 
 from .sentences import _ABBREVIATIONS
 
@@ -44,6 +50,8 @@ class CheckedSentence:
     valid: bool
     #: as written, markers kept in place but spelt [n]; plain text + markers when empty
     shown: str = ""
+    #: why it was removed: "no citation", "unknown passage", or what support found missing
+    reason: str = ""
 
     def render(self) -> str:
         return self.shown or " ".join([self.text, *(f"[{n}]" for n in self.cited)])
@@ -66,6 +74,11 @@ class CitationCheck:
     @property
     def removed(self) -> int:
         return self.total - len(self.kept)
+
+    @property
+    def unsupported(self) -> int:
+        """Removed although their citations were valid: the cited passage does not support them."""
+        return sum(1 for s in self.sentences if not s.valid and s.reason not in ("no citation", "unknown passage"))
 
     @property
     def validity(self) -> float:
@@ -115,14 +128,16 @@ def split_generated(text: str) -> list[tuple[str, tuple[int, ...], str]]:
 
 
 def check_citations(
-    text: str, available: Collection[int], *, min_share: float = 0.5
+    text: str, available: Collection[int], *, min_share: float = 0.5,
+    support: SupportFn | None = None,
 ) -> CitationCheck:
-    """Which sentences of `text` cite only passages in `available` (and at least one)."""
+    """Which sentences of `text` cite only passages in `available` (and at least one), and,
+    with `support`, are supported by the passages they cite."""
     available = set(available)
     stripped = text.strip().strip("*_`\"'.").strip()
     says_not = stripped.upper().startswith(NOT_IN_PASSAGES)
     sentences = tuple(
-        CheckedSentence(body, cited, bool(cited) and all(n in available for n in cited), shown)
+        _checked(body, cited, shown, available, support)
         for body, cited, shown in split_generated(text)
         if NOT_IN_PASSAGES not in body.upper()
     )
@@ -132,15 +147,28 @@ def check_citations(
     return CitationCheck(sentences, says_not, min_share)
 
 
-def complete_sentences(text: str, available: Collection[int]) -> str:
+def complete_sentences(
+    text: str, available: Collection[int], support: SupportFn | None = None
+) -> str:
     """While streaming: the checked text of the sentences already finished (never the last)."""
     pieces = split_generated(text)[:-1]
     available = set(available)
-    return " ".join(
-        CheckedSentence(body, cited, True, shown).render()
-        for body, cited, shown in pieces
-        if cited and all(n in available for n in cited) and NOT_IN_PASSAGES not in body.upper()
-    )
+    checked = (_checked(body, cited, shown, available, support)
+               for body, cited, shown in pieces if NOT_IN_PASSAGES not in body.upper())
+    return " ".join(s.render() for s in checked if s.valid)
+
+
+def _checked(body: str, cited: tuple[int, ...], shown: str, available: set[int],
+             support: SupportFn | None) -> CheckedSentence:
+    if not cited:
+        return CheckedSentence(body, cited, False, shown, "no citation")
+    if not all(n in available for n in cited):
+        return CheckedSentence(body, cited, False, shown, "unknown passage")
+    if support is not None:
+        found = support(body, cited)
+        if not found.supported:
+            return CheckedSentence(body, cited, False, shown, found.reason)
+    return CheckedSentence(body, cited, True, shown)
 
 
 # --- helpers ------------------------------------------------------------------------------

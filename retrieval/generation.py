@@ -24,6 +24,7 @@ from .answer_texts import MODEL_NOT_ANSWERED, NOT_FOUND, RELATED_ONLY
 from .answer_types import Answer, Citation, GenerationTrace, TextGenerator
 from .citation_check import check_citations, complete_sentences
 from .prompt_data import neutralise
+from .support import SupportChecker
 
 log = logging.getLogger(__name__)
 
@@ -58,18 +59,25 @@ class LangChainGenerator:
 
 
 # --- the prompt's passages -----------------------------------------------------------------
-def format_passages(citations: Sequence[Citation]) -> str:
+def format_passages(citations: Sequence[Citation], *, quoted: bool = False) -> str:
+    """The numbered passages; `quoted` (prompts from v3) fences each line as quoted material
+    ("> "), so that nothing in a document reads as a line of the prompt itself."""
     return "\n\n".join(
         f'<passage id="{c.rank}" source="{html.escape(neutralise(c.label()), quote=True)}">\n'
-        f"{neutralise(c.text.strip())}\n</passage>"
+        f"{_quote(neutralise(c.text.strip())) if quoted else neutralise(c.text.strip())}\n</passage>"
         for c in citations
     )
 
 
+def _quote(text: str) -> str:
+    return "\n".join(f"> {line}".rstrip() for line in text.splitlines())
+
+
 def grounded_messages(prompt: Prompt, question: str, citations: Sequence[Citation]) -> tuple[str, str]:
     """(system, user): the system message never varies; passages and question are data."""
+    quoted = prompt.options.get("passages") == "quoted"
     return prompt.system, prompt.render(
-        passages=format_passages(citations), question=neutralise(question)
+        passages=format_passages(citations, quoted=quoted), question=neutralise(question)
     )
 
 
@@ -83,10 +91,14 @@ class GroundedAnswerer:
         prompt: Prompt | None = None,
         *,
         min_share: float = 0.5,
+        support: SupportChecker | None = None,
     ):
         self.generator = generator
         self.prompt = prompt or load_prompt("grounded_answer")
         self.min_share = min_share
+        # Without an embedder: numbers, countries, addresses and word overlap only (a sentence
+        # in another language than its passage is then dropped, and the quotes shown instead).
+        self.support = support or SupportChecker()
 
     def answer_from(self, extractive: Answer, on_partial: PartialCallback | None = None) -> Answer:
         """The generated answer if it passes the citation check, else `extractive` with a note.
@@ -98,14 +110,19 @@ class GroundedAnswerer:
             return extractive  # retrieval decides abstention; the model is not asked
         system, user = grounded_messages(self.prompt, extractive.question, extractive.citations)
         available = {c.rank for c in extractive.citations}
+        texts = {c.rank: c.text for c in extractive.citations}
+
+        def supported(sentence: str, cited: tuple[int, ...]):
+            return self.support.assess(sentence, [texts[n] for n in cited])
+
         try:
-            raw = self._generate(system, user, available, on_partial)
+            raw = self._generate(system, user, available, on_partial, supported)
         except Exception as error:  # noqa: BLE001 - any failure of the model leaves the quoted answer
             log.warning("generation failed, answering extractively: %r", error)
             return self._fallback(extractive, _failure_note(error, getattr(self.generator, "timeout", None)),
                                   GenerationTrace("error", error=_describe(error)))
         gap, body = split_not_covered(raw)
-        check = check_citations(body, available, min_share=self.min_share)
+        check = check_citations(body, available, min_share=self.min_share, support=supported)
         trace = GenerationTrace(check.verdict, raw, check)
         if check.verdict == "not_answered":
             # As when retrieval abstains: "not found", next to any contact points found.
@@ -122,11 +139,7 @@ class GroundedAnswerer:
                 "showing quoted passages instead.",
                 trace,
             ), gap)
-        removed = check.removed
-        note = (
-            f"{removed} generated sentence{'s' if removed > 1 else ''} without a valid citation "
-            f"{'were' if removed > 1 else 'was'} left out." if removed else ""
-        )
+        note = removed_note(check.removed, check.unsupported)
         return _related_only(replace(
             extractive,
             answer=check.text(),
@@ -138,14 +151,15 @@ class GroundedAnswerer:
         ), gap)
 
     def _generate(
-        self, system: str, user: str, available: set[int], on_partial: PartialCallback | None
+        self, system: str, user: str, available: set[int], on_partial: PartialCallback | None,
+        supported,
     ) -> str:
         if on_partial is None:
             return self.generator.complete(system, user)
         text, shown = "", ""
         for piece in self.generator.stream(system, user):
             text += piece
-            checked = complete_sentences(text, available)
+            checked = complete_sentences(text, available, supported)
             if checked != shown:
                 shown = checked
                 _safely(on_partial, shown)
@@ -155,6 +169,18 @@ class GroundedAnswerer:
         return replace(
             extractive, generator="extractive", prompt=self.prompt.id, note=note, generation=trace
         )
+
+
+def removed_note(removed: int, unsupported: int) -> str:
+    """Why sentences are missing: no valid citation, or a cited passage that does not say it."""
+    if not removed:
+        return ""
+    plural = removed > 1
+    if unsupported:
+        return (f"{removed} generated sentence{'s' if plural else ''} not supported by the "
+                f"passage{'s they cite were' if plural else ' it cites was'} left out.")
+    return (f"{removed} generated sentence{'s' if plural else ''} without a valid citation "
+            f"{'were' if plural else 'was'} left out.")
 
 
 # --- "related only" from the model -------------------------------------------------------

@@ -21,7 +21,7 @@ MEMBER = 1001
 LOCATED = "Where are integrated joint investigations usually located?"
 GROUNDED = ("Integrated joint investigations are usually located in the State of operation [1]. "
             "They are funded by a secret treasury [9]. "
-            "Their terms are laid out in ad hoc agreements [2].")
+            "Their terms are laid out in ad hoc agreements [3].")
 STANDALONE = "Where are integrated joint investigations located in Spain?"
 
 

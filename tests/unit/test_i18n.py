@@ -149,3 +149,18 @@ def test_retrievals_own_english_heading_of_a_related_only_answer_is_replaced_not
     answer.outcome = "related_only"
     assert render_plain(answer, FR).startswith(
         "La base de connaissances ne le dit pas expressément. Passages connexes :\n" + QUOTE + " [1]\n")
+
+
+def test_the_note_about_unsupported_generated_sentences_follows_the_language():
+    from retrieval.citation_check import check_citations
+    from retrieval.generation import GenerationTrace
+    from retrieval.support import SupportChecker
+
+    text = "JITs are set up by agreement [1]. They need approval by Interpol [1]. They last [1]."
+    passage = "A joint investigation team (JIT) is set up by a written agreement. It lasts a fixed period."
+    check = check_citations(text, {1}, support=lambda s, cited: SupportChecker().assess(s, [passage]))
+    answer = cited_answer()
+    answer.note = "1 generated sentence not supported by the passage it cites was left out."
+    answer.generation = GenerationTrace("trimmed", text, check)
+    assert check.unsupported == 1
+    assert "(Se ha omitido 1 frase generada que el pasaje citado no respalda.)" in render_plain(answer, ES)

@@ -9,7 +9,7 @@ from prompts import PromptError, available, load_prompt
 
 def test_grounded_answer_prompt_loads_with_its_version():
     prompt = load_prompt("grounded_answer")
-    assert prompt.id == "grounded_answer.v2"
+    assert prompt.id == "grounded_answer.v3"
     assert "NOT_COVERED" in prompt.system  # v2: say what the passages do not cover
     assert prompt.placeholders == {"passages", "question"}
     assert "[1]" in prompt.system and "NOT_IN_PASSAGES" in prompt.system
