@@ -21,6 +21,7 @@ from .embeddings import VectorCache
 from .enumeration import announced_count, asks_for_list, follow_enumeration, ordinals_named
 from .followup import FollowupRewriter
 from .glossary import expand_query
+from .question_cues import states_what_is_asked
 from .rerank import answerability
 from .search import HybridSearcher, Mode, SearchResult
 from .sentences import is_question, split_sentences
@@ -30,6 +31,10 @@ if TYPE_CHECKING:
 
 __all__ = ["NOT_FOUND", "Answer", "AnswerConfig", "AnswerService", "Citation", "Passage", "QuestionError"]
 
+#: bonus for a sentence stating the kind of thing asked (a cause for "why")
+CUE_BONUS = 0.08
+#: bonus for a passage's first sentence (its topic sentence), enough to break near-ties
+LEAD_BONUS = 0.01
 #: how far below the best sentence's score another sentence may be and still be quoted
 SAME_PASSAGE_MARGIN = 0.12
 OTHER_PASSAGE_MARGIN = 0.06
@@ -284,10 +289,13 @@ class AnswerService:
         # A sentence that states what is asked (a date for "when", a figure for "how many")
         # is worth more than one that only shares its words.
         wanted = asked_attributes(question)
+        # A "why" question is answered by the sentence giving the cause; among sentences
+        # about as close, a passage's first (topic) sentence, not the one continuing it.
         scores = [
             0.75 * float(sim) + 0.25 * lexical.term_coverage(question, text) + 0.04 * (3 - rank)
             + 0.08 * any(a.stated.search(text) for a in wanted)
-            for sim, (rank, _, text) in zip(similarity, candidates)
+            + CUE_BONUS * states_what_is_asked(question, text) + LEAD_BONUS * (position == 0)
+            for sim, (rank, position, text) in zip(similarity, candidates)
         ]
         order = sorted(range(len(candidates)), key=lambda i: -scores[i])
         best = scores[order[0]]

@@ -1,0 +1,22 @@
+"""Which sentences an extractive answer quotes, for the kind of question asked."""
+
+from __future__ import annotations
+
+from tests.tiny_kb import tiny_answer_service
+
+WHY_PASSAGES = [
+    ("para. 4", "Background",
+     ("Trafficking in persons is investigated across borders by joint teams of prosecutors. "
+      "Prosecutors investigate trafficking in persons across borders with partner countries. "
+      "Trafficking is hard to investigate across borders because victims, witnesses and evidence "
+      "are located in several countries.")),
+    ("para. 9", "Training",
+     "Prosecutors receive training on how trafficking in persons is investigated."),
+]
+
+
+def test_a_why_question_quotes_the_sentence_that_gives_the_reason(tmp_path, fake_embedder):
+    service = tiny_answer_service(tmp_path, fake_embedder, WHY_PASSAGES)
+    answer = service.answer("Why is trafficking in persons hard to investigate across borders?")
+    assert not answer.abstained
+    assert "because victims, witnesses and evidence are located in several countries" in answer.answer
