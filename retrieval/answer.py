@@ -21,7 +21,7 @@ from .embeddings import VectorCache
 from .enumeration import announced_count, asks_for_list, follow_enumeration, ordinals_named
 from .followup import FollowupRewriter
 from .glossary import expand_query
-from .question_cues import states_what_is_asked
+from .question_cues import cues_met
 from .rerank import answerability
 from .search import HybridSearcher, Mode, SearchResult
 from .sentences import is_question, split_sentences
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = ["NOT_FOUND", "Answer", "AnswerConfig", "AnswerService", "Citation", "Passage", "QuestionError"]
 
-#: bonus for a sentence stating the kind of thing asked (a cause for "why")
+#: bonus per answer cue a sentence meets (a cause for "why", a purpose for "what … for")
 CUE_BONUS = 0.08
 #: bonus for a passage's first sentence (its topic sentence), enough to break near-ties
 LEAD_BONUS = 0.01
@@ -294,7 +294,7 @@ class AnswerService:
         scores = [
             0.75 * float(sim) + 0.25 * lexical.term_coverage(question, text) + 0.04 * (3 - rank)
             + 0.08 * any(a.stated.search(text) for a in wanted)
-            + CUE_BONUS * states_what_is_asked(question, text) + LEAD_BONUS * (position == 0)
+            + CUE_BONUS * cues_met(question, text) + LEAD_BONUS * (position == 0)
             for sim, (rank, position, text) in zip(similarity, candidates)
         ]
         order = sorted(range(len(candidates)), key=lambda i: -scores[i])

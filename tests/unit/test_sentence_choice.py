@@ -20,3 +20,20 @@ def test_a_why_question_quotes_the_sentence_that_gives_the_reason(tmp_path, fake
     answer = service.answer("Why is trafficking in persons hard to investigate across borders?")
     assert not answer.abstained
     assert "because victims, witnesses and evidence are located in several countries" in answer.answer
+
+
+PURPOSE_PASSAGES = [
+    ("paragraph 5", "Background",
+     ("Many states have not brought their national legislation in line with the Palermo Protocols. "
+      "Judges in many states rarely apply the Palermo Protocols.")),
+    ("paragraph 1", "Background",
+     ("The Protocols lay a comprehensive framework for criminalizing migrant smuggling "
+      "and trafficking in persons.")),
+]
+
+
+def test_a_what_for_question_quotes_what_the_thing_does(tmp_path, fake_embedder):
+    service = tiny_answer_service(tmp_path, fake_embedder, PURPOSE_PASSAGES)
+    answer = service.answer("What are the Palermo Protocols for?")
+    assert not answer.abstained
+    assert "lay a comprehensive framework for criminalizing" in answer.answer
