@@ -20,7 +20,7 @@ from .coverage import asked_attributes, covering_selection
 from .embeddings import VectorCache
 from .enumeration import announced_count, asks_for_list, follow_enumeration, ordinals_named
 from .followup import FollowupRewriter
-from .glossary import expand_query
+from .glossary import domain_terms, expand_query
 from .question_cues import cues_met
 from .rerank import answerability
 from .search import HybridSearcher, Mode, SearchResult
@@ -256,6 +256,10 @@ class AnswerService:
     def _relevant(self, question: str, result: SearchResult, citations: list[Citation]) -> bool:
         """Close in meaning, or sharing most of the question's distinctive terms."""
         floor = self.config.min_relevance if result.english else self.config.min_relevance_foreign
+        if not result.english and not domain_terms(question):
+            # A non-English question naming none of the field's terms (a recipe, a tyre) must
+            # be as close as an English one: the lower floor is for on-topic wording only.
+            floor = self.config.min_relevance
         if result.best_similarity >= floor:
             return True
         lexical = self.searcher.lexical
