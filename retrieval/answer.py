@@ -21,7 +21,7 @@ from .embeddings import VectorCache
 from .enumeration import announced_count, asks_for_list, follow_enumeration, ordinals_named
 from .followup import FollowupRewriter
 from .glossary import domain_terms, expand_query
-from .question_cues import cues_met
+from .question_cues import cues_met, names_unit_of
 from .rerank import answerability
 from .search import HybridSearcher, Mode, SearchResult
 from .sentences import is_question, split_sentences
@@ -35,6 +35,8 @@ __all__ = ["NOT_FOUND", "Answer", "AnswerConfig", "AnswerService", "Citation", "
 CUE_BONUS = 0.08
 #: bonus for a passage's first sentence (its topic sentence), enough to break near-ties
 LEAD_BONUS = 0.01
+#: how much lower the relevance floor is when a top passage is in the unit the question names
+UNIT_FLOOR_ALLOWANCE = 0.02
 #: how far below the best sentence's score another sentence may be and still be quoted
 SAME_PASSAGE_MARGIN = 0.12
 OTHER_PASSAGE_MARGIN = 0.06
@@ -261,6 +263,12 @@ class AnswerService:
             # be as close as an English one: the lower floor is for on-topic wording only.
             floor = self.config.min_relevance
         if result.best_similarity >= floor:
+            return True
+        # "… according to the recitals?": a close passage that is a recital is evidence the
+        # question is about this document, though the added words lower the similarity.
+        if result.best_similarity >= floor - UNIT_FLOOR_ALLOWANCE and names_unit_of(
+            question, [c.locator for c in citations[:3]]
+        ):
             return True
         lexical = self.searcher.lexical
         coverage = max(

@@ -70,3 +70,30 @@ def cues_met(question: str, sentence: str) -> int:
     if head and any(w.lower().startswith(head) for w in re.findall(r"[\w-]+", sentence)[:5]):
         met += 1
     return met
+
+
+#: a unit of a legal text a question names ("according to the recitals", "article 4(2)")
+_UNIT = re.compile(
+    r"\b(recitals?|preamble|articles?|art\.|sections?|§|annex(?:es)?|chapters?|chap\.)"
+    r"(?:\s+([0-9ivxlc]+(?:\.[0-9]+)*))?",
+    re.IGNORECASE,
+)
+_LOCATOR_WORD = {"recital": "recital", "preamble": "preamble", "article": "art.", "art.": "art.",
+                 "section": "section", "§": "§", "annex": "annex", "chapter": "chap.", "chap.": "chap."}
+
+
+def names_unit_of(question: str, locators: list[str]) -> bool:
+    """The question names a unit ("the recitals", "section 4") that one of `locators` is in."""
+    for match in _UNIT.finditer(question):
+        word = match[1].lower().rstrip("s") if match[1] != "§" else "§"
+        word = "annex" if word.startswith("annex") else word
+        prefix = _LOCATOR_WORD.get(word)
+        if prefix is None:
+            continue
+        for locator in locators:
+            head = locator.lower().split(",")[0]
+            if not head.startswith(prefix):
+                continue
+            if match[2] is None or re.match(rf"{re.escape(prefix)}\s*{re.escape(match[2].lower())}\b", head):
+                return True
+    return False
