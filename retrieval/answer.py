@@ -144,7 +144,7 @@ class AnswerService:
             mode=self.config.mode,
             keep=lambda ids: set(self.lookup(ids)),
         )
-        citations = self._citations(result)
+        citations = self._citations(result, legal_part or question)
         contacts, contacts_note = (
             (contact_lookup.contacts, contact_lookup.note) if contact_lookup else ([], "")
         )
@@ -184,12 +184,18 @@ class AnswerService:
         return answer
 
     # --- steps -----------------------------------------------------------------------
-    def _citations(self, result: SearchResult) -> list[Citation]:
-        """The top_k served passages, statements ahead of question lists and bare references."""
+    def _citations(self, result: SearchResult, question: str = "") -> list[Citation]:
+        """The top_k served passages, statements ahead of question lists and bare references.
+
+        Passages in a unit the question names ("according to the recitals") come first.
+        """
         passages = self.lookup([hit.passage_id for hit in result.hits])
         ranked = sorted(
             result.hits,
-            key=lambda h: -h.score * answerability(passages[h.passage_id].kind, passages[h.passage_id].text),
+            key=lambda h: (
+                not names_unit_of(question, [passages[h.passage_id].locator]),
+                -h.score * answerability(passages[h.passage_id].kind, passages[h.passage_id].text),
+            ),
         )[: self.config.top_k]
         citations = []
         for rank, hit in enumerate(ranked, start=1):

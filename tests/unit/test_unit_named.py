@@ -30,3 +30,11 @@ def test_a_question_naming_the_recitals_is_answered_from_a_recital(tmp_path, fak
 
 def test_the_same_closeness_without_the_named_unit_is_still_refused(tmp_path, fake_embedder):
     assert _service(tmp_path, fake_embedder, "art. 4").answer(QUESTION).abstained
+
+
+def test_passages_in_the_named_unit_are_cited_first(tmp_path, fake_embedder):
+    passages = [("art. 3(1)", "Platform", "A collaboration platform shall be established for joint teams."),
+                ("recital 4", "Recitals", "The platform should be operated by the Agency.")]
+    service = tiny_answer_service(tmp_path, fake_embedder, passages)
+    answer = service.answer("What does the collaboration platform do according to the recitals?")
+    assert answer.citations[0].locator == "recital 4"
