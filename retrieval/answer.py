@@ -18,7 +18,12 @@ from .answer_texts import NOT_FOUND, RELATED_ONLY
 from .answer_types import Answer, Citation, Passage, QuestionError
 from .coverage import asked_attributes, covering_selection
 from .embeddings import VectorCache
-from .enumeration import announced_count, asks_for_list, follow_enumeration, ordinals_named
+from .enumeration import (
+    announced_count,
+    asks_for_list,
+    follow_enumeration,
+    ordinals_named,
+)
 from .followup import FollowupRewriter
 from .glossary import domain_terms, expand_query
 from .question_cues import cues_met, names_unit_of
