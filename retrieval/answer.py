@@ -27,7 +27,8 @@ from .enumeration import (
     ordinals_named,
 )
 from .followup import FollowupRewriter
-from .glossary import expand_query
+from .glossary import domain_terms, expand_query
+from .question_cues import cues_met, names_unit_of
 from .rerank import answerability
 from .search import HybridSearcher, Mode, SearchResult
 from .sentences import is_question, split_sentences
@@ -37,6 +38,12 @@ if TYPE_CHECKING:
 
 __all__ = ["NOT_FOUND", "Answer", "AnswerConfig", "AnswerService", "Citation", "Passage", "QuestionError"]
 
+#: bonus per answer cue a sentence meets (a cause for "why", a purpose for "what … for")
+CUE_BONUS = 0.08
+#: bonus for a passage's first sentence (its topic sentence), enough to break near-ties
+LEAD_BONUS = 0.01
+#: how much lower the relevance floor is when a top passage is in the unit the question names
+UNIT_FLOOR_ALLOWANCE = 0.02
 #: how far below the best sentence's score another sentence may be and still be quoted
 SAME_PASSAGE_MARGIN = 0.12
 OTHER_PASSAGE_MARGIN = 0.06
@@ -169,7 +176,7 @@ class AnswerService:
             keep=lambda ids: set(lookup(ids)),
             scope=scope,
         )
-        citations = self._citations(result, lookup)
+        citations = self._citations(result, lookup, legal_part or question)
         contacts, contacts_note = (
             (contact_lookup.contacts, contact_lookup.note) if contact_lookup else ([], "")
         )
@@ -216,13 +223,19 @@ class AnswerService:
             return self.contact_finder(question)
         return self.contact_finder(question, scope=scope)
 
-    def _citations(self, result: SearchResult, lookup: Lookup) -> list[Citation]:
-        """The top_k served passages, statements ahead of question lists and bare references."""
+    def _citations(self, result: SearchResult, lookup: Lookup, question: str = "") -> list[Citation]:
+        """The top_k served passages, statements ahead of question lists and bare references.
+
+        Passages in a unit the question names ("according to the recitals") come first.
+        """
         passages = lookup([hit.passage_id for hit in result.hits])
         result_hits = [h for h in result.hits if h.passage_id in passages]
         ranked = sorted(
             result_hits,
-            key=lambda h: -h.score * answerability(passages[h.passage_id].kind, passages[h.passage_id].text),
+            key=lambda h: (
+                not names_unit_of(question, [passages[h.passage_id].locator]),
+                -h.score * answerability(passages[h.passage_id].kind, passages[h.passage_id].text),
+            ),
         )[: self.config.top_k]
         citations = []
         for rank, hit in enumerate(ranked, start=1):
@@ -291,7 +304,17 @@ class AnswerService:
     def _relevant(self, question: str, result: SearchResult, citations: list[Citation]) -> bool:
         """Close in meaning, or sharing most of the question's distinctive terms."""
         floor = self.config.min_relevance if result.english else self.config.min_relevance_foreign
+        if not result.english and not domain_terms(question):
+            # A non-English question naming none of the field's terms (a recipe, a tyre) must
+            # be as close as an English one: the lower floor is for on-topic wording only.
+            floor = self.config.min_relevance
         if result.best_similarity >= floor:
+            return True
+        # "… according to the recitals?": a close passage that is a recital is evidence the
+        # question is about this document, though the added words lower the similarity.
+        if result.best_similarity >= floor - UNIT_FLOOR_ALLOWANCE and names_unit_of(
+            question, [c.locator for c in citations[:3]]
+        ):
             return True
         lexical = self.searcher.lexical
         coverage = max(
@@ -324,10 +347,13 @@ class AnswerService:
         # A sentence that states what is asked (a date for "when", a figure for "how many")
         # is worth more than one that only shares its words.
         wanted = asked_attributes(question)
+        # A "why" question is answered by the sentence giving the cause; among sentences
+        # about as close, a passage's first (topic) sentence, not the one continuing it.
         scores = [
             0.75 * float(sim) + 0.25 * lexical.term_coverage(question, text) + 0.04 * (3 - rank)
             + 0.08 * any(a.stated.search(text) for a in wanted)
-            for sim, (rank, _, text) in zip(similarity, candidates)
+            + CUE_BONUS * cues_met(question, text) + LEAD_BONUS * (position == 0)
+            for sim, (rank, position, text) in zip(similarity, candidates)
         ]
         order = sorted(range(len(candidates)), key=lambda i: -scores[i])
         best = scores[order[0]]

@@ -53,3 +53,21 @@ def expand_query(question: str, glossary: list[tuple[re.Pattern, str]] | None = 
             if english not in found:
                 found.append(english)
     return f"{question} ({'; '.join(found)})" if found else question
+
+
+#: glossary entries that are question words, not terms of the field
+QUESTION_WORDS = frozenset(["what is", "why", "how", "when", "where", "who", "which"])
+
+
+def domain_terms(question: str) -> list[str]:
+    """The field's terms (English equivalents) a non-English question uses, question words aside.
+
+    Evidence that a Spanish, French or Portuguese question is on the knowledge base's topic:
+    the multilingual model's similarities alone put recipes and tyre changes within reach
+    of on-topic questions (see BENCHMARKS.md, issue 11 abstention).
+    """
+    expanded = expand_query(question)
+    if expanded == question:
+        return []
+    found = expanded[len(question) + 2 : -1].split("; ")
+    return [t for t in found if t not in QUESTION_WORDS]
