@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.services import Services  # noqa: E402
-from bot.settings import Settings  # noqa: E402
+from bot.services import Services
+from bot.settings import Settings
 
 
 def percentile(values: list[float], share: float) -> float:

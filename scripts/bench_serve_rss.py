@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.users import UserStore  # noqa: E402
-from tests.integration.fake_bot_api import TOKEN, FakeBotAPI  # noqa: E402
+from bot.users import UserStore
+from tests.integration.fake_bot_api import TOKEN, FakeBotAPI
 
 JITBOT = str(Path(sys.executable).parent / "jitbot")
 MEMBER = 700_001
