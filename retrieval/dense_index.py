@@ -103,6 +103,17 @@ def windows(text: str, max_chars: int) -> list[str]:
     return out
 
 
+def _embed_once(embedder: Embedder, texts: list[str]) -> np.ndarray:
+    """Vectors for `texts`, embedding each distinct text once (repeated boilerplate, a
+    paragraph quoted twice): the same text always gets the same vector anyway."""
+    distinct = list(dict.fromkeys(texts))
+    if len(distinct) == len(texts):
+        return embedder.embed_passages(texts)
+    vectors = embedder.embed_passages(distinct)
+    row = {text: n for n, text in enumerate(distinct)}
+    return vectors[[row[text] for text in texts]]
+
+
 class DenseIndex:
     """One Chroma collection of passage vectors, cosine space."""
 
@@ -238,7 +249,7 @@ class DenseIndex:
                     vector_texts.append(window)
                     vector_meta.append({**meta, "passage_id": pid})
             target = collection if collection is not None else self.collection
-            vectors = self.embedder.embed_passages(vector_texts)
+            vectors = _embed_once(self.embedder, vector_texts)
             self._record_model(target, int(vectors.shape[1]))
             target.upsert(ids=vector_ids, embeddings=vectors, metadatas=vector_meta)
             if progress:

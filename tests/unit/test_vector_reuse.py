@@ -55,3 +55,20 @@ def test_only_the_changed_paragraph_is_embedded_again(tmp_path):
     # and answers come from the new version, with the old one's vectors gone
     assert "eighteen months" in quoted(kb, PERIOD)
     assert kb.dense.ids() == kb.catalogue.served_passage_ids()
+
+
+
+def test_a_text_repeated_in_one_batch_is_embedded_once(tmp_path):
+    from retrieval.dense_index import DenseIndex
+
+    embedder = RecordingEmbedder()
+    index = DenseIndex(embedder, path=tmp_path / "chroma")
+    repeated = "Requests for assistance are sent through the central authority of each State."
+    index.add(["a@v1#1", "a@v1#2", "a@v1#3"],
+              [repeated, "Teams meet monthly in The Hague.", repeated],
+              [{"document_id": "a", "version": 1}] * 3)
+
+    assert embedder.embedded.count(repeated) == 1
+    assert index.ids() == {"a@v1#1", "a@v1#2", "a@v1#3"}  # both copies have their vector
+    found = index.collection.get(ids=["a@v1#1::0", "a@v1#3::0"], include=["embeddings"])
+    assert np.allclose(found["embeddings"][0], found["embeddings"][1])
