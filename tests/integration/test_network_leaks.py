@@ -26,8 +26,8 @@ from bot.render import render_plain
 from bot.services import Services
 from bot.settings import load_settings
 from bot.telegram.render_html import answer_html, sources_messages
-from knowledge.scope import Scope
 from knowledge.samples import sample_documents
+from knowledge.scope import Scope
 from tests.conftest import ROOT
 from tests.fake_llm import RecordingChatModel
 
