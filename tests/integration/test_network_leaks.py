@@ -55,7 +55,7 @@ def questions() -> list[str]:
         "I need the WACAP prosecutor in Nigeria.",
         "Who is the JIT national expert in the Netherlands?",
     ]
-    return out[:2] + out[-2:]
+    return out
 
 
 def canary_copy(text: str, network: str) -> str:
