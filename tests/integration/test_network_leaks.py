@@ -42,12 +42,14 @@ FIXTURES = {"redtram": EVAL / "multilingual" / "guia-redtram-equipos-conjuntos.m
             "wacap": EVAL / "multilingual" / "note-wacap-saisie-avoirs.md"}
 MEMBERS = {"redtram": 7001, "wacap": 7002, "jits": 7003}
 FOLLOWUP = "And what about funding?"
+SUBSAMPLE = 12
 
 
 def questions() -> list[str]:
     out = []
     for name in ("qa-dev", "qa-xling", "qa-lists", "contact-phrasings"):
         out += [json.loads(line)["question"] for line in (EVAL / f"{name}.jsonl").read_text().splitlines() if line.strip()]
+    out = out[::SUBSAMPLE]  # the real model under a shared machine: every SUBSAMPLE-th question of the sets
     out += [
         "Who pays for translation and interpretation during the team's operational meetings?",
         "What must a mutual legal assistance request for seizing assets abroad specify?",
