@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import audit
+from .catalogue_networks import DocumentNetworks
 from .catalogue_schema import migrations
 from .scope import EVERYTHING, Scope
 from .shared_sqlite import locked, open_shared_database
@@ -78,7 +79,7 @@ def passage_id(document_id: str, version: int, ordinal: int) -> str:
     return f"{document_id}@v{version}#{ordinal}"
 
 
-class Catalogue:
+class Catalogue(DocumentNetworks):
     """Documents, versions and passages; one SQLite file in the data directory."""
 
     def __init__(self, path: Path | str):
@@ -165,50 +166,6 @@ class Catalogue:
         """
         records = (_record(row) for row in self.db.query(sql, list(ids)))
         return {r.id: r for r in records if scope.sees(r.networks)}
-
-    # --- networks --------------------------------------------------------------------
-    @locked
-    def document_networks(self, document_id: str) -> frozenset[str]:
-        """The networks a document belongs to (empty: public)."""
-        rows = self.db.execute(
-            "select network_id from document_networks where document_id = ?", [document_id]
-        ).fetchall()
-        return frozenset(row[0] for row in rows)
-
-    @locked
-    def restricted_documents(self) -> dict[str, frozenset[str]]:
-        """Every document that belongs to a network, with its networks (the rest are public)."""
-        found: dict[str, set[str]] = {}
-        for document_id, network in self.db.execute("select document_id, network_id from document_networks"):
-            found.setdefault(document_id, set()).add(network)
-        return {d: frozenset(n) for d, n in found.items()}
-
-    @locked
-    def documents_of_network(self, network_id: str) -> list[str]:
-        rows = self.db.execute(
-            "select document_id from document_networks where network_id = ? order by document_id", [network_id]
-        ).fetchall()
-        return [row[0] for row in rows]
-
-    def _write_networks(self, document_id: str, networks: Iterable[str]) -> None:
-        """Within the caller's transaction: the document belongs to exactly `networks`."""
-        self.db.execute("delete from document_networks where document_id = ?", [document_id])
-        rows = [{"document_id": document_id, "network_id": n} for n in sorted(set(networks))]
-        if rows:
-            self.db["document_networks"].insert_all(rows)
-
-    @locked
-    def set_document_networks(
-        self, document_id: str, networks: Iterable[str], change: audit.Change | None = None
-    ) -> None:
-        """Give a document other networks (one commit; answers follow at once)."""
-        networks = frozenset(networks)
-        with self.db.conn:
-            self._write_networks(document_id, networks)
-            if change is not None:
-                served = self.serving_version(document_id)
-                audit.record(self.db, change, document_id=document_id, before=served, after=served,
-                             networks=networks)
 
     @locked
     def indexable_passages(self) -> list[PassageRecord]:

@@ -26,7 +26,7 @@ from .deadline import ParseTimeExceeded, parse_deadline
 from .limits import FileLimits, check_before_loading, check_passages
 from .loaders import LoadError, load_document, supported_suffixes
 from .outline import summary
-from .scope import check_network_id, index_metadata
+from .scope import EVERYTHING, Scope, check_network_id, index_metadata
 from .storage import StorageError, as_storage_error, describe, storage_problem
 from .write_lock import WriteLock
 
@@ -240,9 +240,12 @@ class KnowledgeBase:
         actor: Actor = SYSTEM,
         source: str | None = None,
         networks: Iterable[str] | None = None,
+        scope: Scope = EVERYTHING,
     ) -> AddResult:
         """Add a file, or a new version of `document_id` (default: the document with this
         file name). Never raises for bad input: the result says what failed.
+
+        `scope`: what the person adding may read; a refusal names no document outside it.
 
         `networks`: the networks whose members may read it (empty: public); None keeps an
         existing document's and makes a new one public. For an unchanged file, different
@@ -285,7 +288,7 @@ class KnowledgeBase:
                 else self.catalogue.document_by_filename(path.name)
             )
             final_title = title or (existing or {}).get("title") or loaded.title or path.stem
-            if existing is None and (refusal := self._other_edition(path, digest, final_title)):
+            if existing is None and (refusal := self._other_edition(path, digest, final_title, scope)):
                 return refusal
             doc_id, version, records = self.catalogue.begin_version(
                 document_id=existing["id"] if existing else None,
@@ -321,12 +324,17 @@ class KnowledgeBase:
             networks=self.catalogue.document_networks(doc_id),
         )
 
-    def _other_edition(self, path: Path, digest: str, title: str) -> AddResult | None:
+    def _other_edition(self, path: Path, digest: str, title: str, scope: Scope = EVERYTHING) -> AddResult | None:
         """A file that is an earlier edition of a served document, or bears its title, is not
-        a new document: answers would quote two editions side by side."""
+        a new document: answers would quote two editions side by side. A document of a network
+        outside `scope` is refused all the same, without its id or title."""
         earlier = self.catalogue.superseded_version_by_hash(digest)
         if earlier is not None:
             doc_id = earlier["document_id"]
+            if not scope.sees(self.catalogue.document_networks(doc_id)):
+                return AddResult(path, "failed", reason=(
+                    "this file is an earlier edition of a served document of another network; "
+                    "ask an administrator"))
             return AddResult(path, "failed", reason=(
                 f"this is v{earlier['version']} of {doc_id} «{earlier['title']}», an earlier edition "
                 f"(v{earlier['current_version']} is served); to serve it again run "
@@ -334,6 +342,10 @@ class KnowledgeBase:
         same_title = self.catalogue.active_document_titled(title)
         if same_title is not None:
             doc_id = same_title["id"]
+            if not scope.sees(self.catalogue.document_networks(doc_id)):
+                return AddResult(path, "failed", reason=(
+                    "a served document of another network already has this title; "
+                    "give this document another title"))
             return AddResult(path, "failed", reason=(
                 f"{doc_id} v{same_title['current_version']} already has the title «{same_title['title']}»; "
                 f"to replace it with this file run `jitbot kb update {doc_id} {path.name}`, or give this "

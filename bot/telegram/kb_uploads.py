@@ -165,7 +165,7 @@ async def _ingest(update: Update, context: Context, asker: Asker, path: Path, st
     try:
         result = await in_thread(
             kb.add_file, path, progress=progress, actor=actor_of(update, asker), source=f"telegram:{path.name}",
-            networks=networks,
+            networks=networks, scope=asker.scope,
         )
     except StorageError as error:  # one line in the log: the disk, not a bug (knowledge.storage)
         log.error("Ingestion of %s failed: %s", path.name, error)

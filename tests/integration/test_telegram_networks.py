@@ -254,3 +254,27 @@ async def test_a_coordinator_sends_only_their_networks_contact_entries(bot, api,
     api.push_callback(RED_COORD, report.buttons()[0]["callback_data"], report)
     await final_status(bot, api, RED_COORD, "✅ Applied")
     assert services.directory.count() == len(red_rows)
+
+
+async def test_a_refused_upload_never_names_another_networks_document(bot, api, services):
+    # WACAP's note gets a second edition: its first one is now an earlier edition
+    folder = services.settings.data_dir.parent / "docs"
+    (folder / "wacap-note.md").write_text(WACAP_DOC.replace("two days", "one day"))
+    assert services.knowledge_base.add_file(folder / "wacap-note.md").status == "updated"
+    # a REDTRAM coordinator's file bearing the WACAP note's title, under another name
+    api.push_document(RED_COORD, b"# WACAP operational note\n\n1. The Heron desk handles urgent requests "
+                      b"of the network and answers within a week.\n", "heron.md")
+    status = await final_status(bot, api, RED_COORD, "another network")
+    assert "already has this title" in status.text
+    assert "wacap-note" not in status.text and "WACAP operational" not in status.text
+    # the WACAP note's first edition, under another name
+    api.push_document(RED_COORD, WACAP_DOC.encode(), "old-note.md")
+    status = await final_status(bot, api, RED_COORD, "earlier edition")
+    assert "wacap-note" not in status.text and "WACAP operational" not in status.text
+    assert services.catalogue.document("heron") is None and services.catalogue.document("old-note") is None
+    # a coordinator of both networks is told which document it is
+    api.push_document(BOTH_COORD, WACAP_DOC.encode(), "old-note.md")
+    [question] = await bot.replies(BOTH_COORD)
+    api.push_callback(BOTH_COORD, question.buttons()[0]["callback_data"], question)
+    status = await final_status(bot, api, BOTH_COORD, "earlier edition")
+    assert "wacap-note" in status.text

@@ -163,3 +163,17 @@ def test_restricted_contact_entries_are_listed_only_to_their_network(tmp_path):
     assert store.network_of("Jits  network") == "jits"
     question = store.for_question("Who is the contact point in Brazil?", scope=Scope.of(["wacap"]))
     assert "cp-019" not in {c["id"] for c in question.contacts}
+
+
+def test_over_public_documents_every_scope_gets_the_operators_answer(tmp_path, fake_embedder):
+    kb = KnowledgeBase(Catalogue(tmp_path / "catalogue.db"), DenseIndex(fake_embedder, path=tmp_path / "chroma"),
+                       LexicalIndex(tmp_path / "bm25"), lock=WriteLock(tmp_path / "kb.lock"))
+    for name, text in (("guide", PUBLIC), ("note", REDTRAM), ("memo", WACAP)):
+        (tmp_path / f"{name}.md").write_text(text)
+        kb.add_file(tmp_path / f"{name}.md")
+    answers = service(kb)
+    for question in (REDTRAM_Q, WACAP_Q, "How is a joint investigation team set up?"):
+        everything = answers.answer(question).to_json()
+        for scope in (Scope.public(), Scope.of(["redtram"]), Scope.of(["redtram", "wacap", "jits"])):
+            scoped = answers.answer(question, scope=scope).to_json()
+            assert scoped == everything
