@@ -42,7 +42,7 @@ FIXTURES = {"redtram": EVAL / "multilingual" / "guia-redtram-equipos-conjuntos.m
             "wacap": EVAL / "multilingual" / "note-wacap-saisie-avoirs.md"}
 MEMBERS = {"redtram": 7001, "wacap": 7002, "jits": 7003}
 FOLLOWUP = "And what about funding?"
-SUBSAMPLE = 12
+SUBSAMPLE = 24
 
 
 def questions() -> list[str]:
