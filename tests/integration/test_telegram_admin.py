@@ -11,7 +11,6 @@ import pytest
 from bot.settings import Settings
 from bot.telegram.admin_handlers import PRIVATE_ONLY, PURGE_JOB
 
-from .fake_bot_api import FakeBotAPI
 from .telegram_harness import FakeModelServices, bot_settings, running_bot
 
 PROSECUTOR, ADMIN, STRANGER = 3001, 3002, 6666
@@ -26,12 +25,6 @@ def knowledge(tmp_path_factory):
     services.ensure_knowledge_base(lambda line: None)
     services.answer_service.answer(LOCATED)
     return services
-
-
-@pytest.fixture
-def api():
-    with FakeBotAPI() as api:
-        yield api
 
 
 def make_services(api, knowledge, data_dir, **settings):

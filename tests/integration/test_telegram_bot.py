@@ -15,7 +15,6 @@ from bot.settings import Settings
 from knowledge.contact_query import ContactLookup as Lookup
 from retrieval.answer import NOT_FOUND
 
-from .fake_bot_api import FakeBotAPI
 from .telegram_harness import FakeModelServices, bot_settings, running_bot
 
 MEMBER, ADMIN, STRANGER = 1001, 1002, 6666
@@ -58,12 +57,6 @@ def knowledge(tmp_path_factory):
     services.ensure_knowledge_base(lambda line: None)
     services.answer_service.answer(LOCATED)  # built and warm
     return services
-
-
-@pytest.fixture
-def api():
-    with FakeBotAPI() as api:
-        yield api
 
 
 @pytest.fixture

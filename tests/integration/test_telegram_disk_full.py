@@ -15,7 +15,6 @@ from bot.query_log import QueryLog
 from retrieval.dense_index import DenseIndex
 from tests.unit.test_kb_versions import GUIDE_V1, GUIDE_V2, PERIOD
 
-from .fake_bot_api import FakeBotAPI
 from .telegram_harness import FakeModelServices, bot_settings, running_bot
 from .test_telegram_kb import ask, final_status
 
@@ -49,12 +48,6 @@ class FullDiskServices(FakeModelServices):
     @cached_property
     def dense_index(self):
         return FullDiskDense(self.embedder, path=self.data_dir / "chroma")
-
-
-@pytest.fixture
-def api():
-    with FakeBotAPI() as api:
-        yield api
 
 
 @pytest.fixture

@@ -24,12 +24,6 @@ GROUP = -100888
 
 
 @pytest.fixture
-def api():
-    with FakeBotAPI() as api:
-        yield api
-
-
-@pytest.fixture
 def services(api, tmp_path):
     services = FakeModelServices(bot_settings(api, tmp_path / "data", telegram_max_rate=0))
     guide = tmp_path / "jit-guide.md"

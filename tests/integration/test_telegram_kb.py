@@ -21,7 +21,6 @@ from tests import contact_rows
 from tests.unit.test_cli_kb import OTHER
 from tests.unit.test_kb_versions import BAD_FILES, GUIDE_V1, GUIDE_V2, PERIOD
 
-from .fake_bot_api import FakeBotAPI
 from .telegram_harness import FakeModelServices, bot_settings, running_bot
 
 COORDINATOR, ADMIN, PROSECUTOR, STRANGER = 2001, 2002, 2003, 6666
@@ -43,12 +42,6 @@ class GatedServices(FakeModelServices):
         GatedDenseIndex.gate = threading.Event()
         GatedDenseIndex.gate.set()
         return GatedDenseIndex(self.embedder, path=self.data_dir / "chroma")
-
-
-@pytest.fixture
-def api():
-    with FakeBotAPI() as api:
-        yield api
 
 
 @pytest.fixture

@@ -9,8 +9,9 @@ from __future__ import annotations
 from . import test_telegram_bot as main_tests
 from .test_telegram_bot import LOCATED, MEMBER, STRANGER
 
-# The main bot tests' fixtures: the sample knowledge base, the stand-in API, members, the bot.
-knowledge, api, services, bot = main_tests.knowledge, main_tests.api, main_tests.services, main_tests.bot
+# The main bot tests' fixtures: the sample knowledge base, members, the bot (the stand-in API
+# comes from conftest).
+knowledge, services, bot = main_tests.knowledge, main_tests.services, main_tests.bot
 
 
 async def test_a_spanish_speaking_member_gets_spanish_fixed_texts_and_english_quotes(bot, api, services):

@@ -15,7 +15,6 @@ import pytest
 from bot.telegram import progress_message
 from tests import contact_rows
 
-from .fake_bot_api import FakeBotAPI
 from .telegram_harness import FakeModelServices, bot_settings, running_bot
 
 RED, WACAP_MEMBER, RED_COORD, BOTH_COORD, ADMIN = 3001, 3002, 3003, 3004, 3005
@@ -37,12 +36,6 @@ QUESTIONS = ("Through which desk are urgent extradition requests within the netw
              "Tell me about the Baobab desk in Dakar",
              "Tell me about the Quetzal desk in Lima",
              "Who keeps a register of liaison prosecutors?")
-
-
-@pytest.fixture
-def api():
-    with FakeBotAPI() as api:
-        yield api
 
 
 @pytest.fixture
