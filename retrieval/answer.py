@@ -219,8 +219,6 @@ class AnswerService:
     def _find_contacts(self, question: str, scope: Scope) -> ContactLookup | None:
         if self.contact_finder is None:
             return None
-        if scope.unrestricted:
-            return self.contact_finder(question)
         return self.contact_finder(question, scope=scope)
 
     def _citations(self, result: SearchResult, lookup: Lookup, question: str = "") -> list[Citation]:
