@@ -81,8 +81,11 @@ def eval_followups(services: Services, file: Path, as_json: bool, generate: bool
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--split", default="test", show_default=True, help="qrels split to score.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Keep passage vectors here, so a stopped run resumes where it was.")
 @pass_services
-def eval_beir(services: Services, directory: Path, split: str, as_json: bool) -> None:
+def eval_beir(services: Services, directory: Path, split: str, as_json: bool,
+              cache_dir: Path | None) -> None:
     """nDCG@10, recall@100, MRR@10 for dense, BM25 and hybrid on a BEIR corpus."""
     from retrieval.beir import evaluate_beir
     from retrieval.search import FusionConfig
@@ -101,7 +104,7 @@ def eval_beir(services: Services, directory: Path, split: str, as_json: bool) ->
             return lambda n: bar.advance(task, n)
 
         report = evaluate_beir(directory, services.embedder, split=split, fusion=fusion,
-                               progress=progress)
+                               progress=progress, cache_dir=cache_dir)
     if as_json:
         click.echo(json.dumps(report))
         return
