@@ -82,7 +82,8 @@ def _heading_like(block: Block) -> bool:
     if block.kind != "body" or block.entry not in ("plain", "number"):
         return False
     text = clean_inline(block.text)
-    return 0 < len(text) <= 120 and "\n" not in block.text and not re.search(r"[.,;:]$", text)
+    # "1. An agreement shall state—" is a lead-in (laws end them with a dash), not a heading
+    return 0 < len(text) <= 120 and "\n" not in block.text and not re.search(r"[.,;:—]$", text)
 
 
 def is_legal(blocks: list[Block]) -> bool:
@@ -211,18 +212,18 @@ class _LegalBuilder:
         if clean_inline(text).casefold() == self.title:
             return
         self.fresh_head = False
+        plain = clean_inline(text)
+        if self.has_articles and not self._find("article", "annex") and re.match(r"^whereas\b", plain, re.I):
+            self.in_recitals = True  # (also when "Whereas:" continues "THE COUNCIL,")
         if self.last and block.entry == "plain" and continues(self.last.text, text, self.gap):
             self.last.text = glue(self.last.text, text)
             self.gap = False
             return
         self.gap = False
-        plain = clean_inline(text)
-        if self.has_articles and not self._find("article", "annex") and re.match(r"^whereas\b", plain, re.I):
-            self.in_recitals = True
         sub = _SUBSECTION.match(text) if block.entry == "plain" else None
         number = block.marker if block.entry == "number" else (sub.group(1) if sub else "")
         unit = self._unit()
-        if number and unit == "preamble" and sub:
+        if number and unit == "preamble" and (sub or _numbered_recital(self.in_recitals, block)):
             self._start(f"recital {number}", f"recital {number}", "recital", _Entry("lead", number, text, self.page))
         elif number and self._numbered_unit():
             body = strip_number(text) if block.entry == "number" else text  # "(1) ..." kept as written
@@ -287,6 +288,11 @@ class _LegalBuilder:
                 if text:
                     out.append(Chunk(len(out), kind, with_page(locator, page), passage.section, text, page, passage.unit))
         return out
+
+
+def _numbered_recital(in_recitals: bool, block: Block) -> bool:
+    """"1. Victims ..." after "Whereas:": recital (1) as HTML lists and browsers print it."""
+    return in_recitals and block.entry == "number"
 
 
 def _joins(open_passage: _Passage, plain: str) -> bool:

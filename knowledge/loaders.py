@@ -225,7 +225,7 @@ def _load_docx(path: Path, data: bytes) -> LoadedDocument:
         for item in document.iter_inner_content():
             deadline.check()
             if isinstance(item, Table):
-                blocks.extend(_table_rows(item))
+                blocks.extend(table_blocks(_table_rows(item)))
                 continue
             block, level = _docx_paragraph(item, numbering.label(item))
             if not block:
@@ -282,6 +282,21 @@ def _table_rows(table) -> list[str]:
         if cells:
             rows.append(" | ".join(cells))
     return rows
+
+
+def table_blocks(rows: list[str], limit: int = 800) -> list[str]:
+    """A table's rows ("cell | cell"), one per line, in blocks of up to `limit` characters:
+    a small table is one passage with its header row, not one passage per row or cell."""
+    blocks: list[str] = []
+    current: list[str] = []
+    for row in rows:
+        if current and sum(len(r) + 1 for r in current) + len(row) > limit:
+            blocks.append("\n".join(current))
+            current = []
+        current.append(row)
+    if current:
+        blocks.append("\n".join(current))
+    return blocks
 
 
 # --- HTML ------------------------------------------------------------------------------
@@ -348,6 +363,17 @@ class _HtmlBlocks:
                 self.blocks.append(f"{'#' * int(name[1])} {text}")
                 if name == "h1" and not self.first_h1:
                     self.first_h1 = text
+        elif name == "table":
+            self.flush()
+            rows = []
+            for tr in tag.find_all("tr"):
+                cells = [" ".join(c.get_text(" ").split()) for c in tr.find_all(["td", "th"])]
+                if row := " | ".join(c for c in cells if c):
+                    rows.append(row)
+            self.blocks.extend(table_blocks(rows))
+        elif _is_endnotes(tag):
+            self.flush()
+            self._endnotes(tag)
         elif name == "sup":
             self.buffer.append(f"<sup>{' '.join(tag.get_text().split())}</sup>")
         elif name == "br":
@@ -364,6 +390,18 @@ class _HtmlBlocks:
             self.flush()
         else:
             self.walk(tag)
+
+    def _endnotes(self, tag) -> None:
+        """pandoc's (and EPUB-style) note list: "<sup>N</sup> text" blocks, back-links dropped."""
+        for backlink in tag.find_all("a"):
+            if "footnote-back" in (backlink.get("class") or []) or backlink.get("role") == "doc-backlink":
+                backlink.decompose()
+        items = [li for li in tag.find_all("li") if li.find_parent("li") is None]
+        for number, li in enumerate(items, 1):
+            m = re.search(r"(\d+)$", li.get("id") or "")
+            text = " ".join(li.get_text(" ").replace("↩︎", " ").replace("↩", " ").split())
+            if text:
+                self.blocks.append(f"<sup>{m.group(1) if m else number}</sup> {text}")
 
     @staticmethod
     def _li_prefix(tag) -> str:
@@ -382,6 +420,14 @@ class _HtmlBlocks:
             numeral = _roman(number)
             return f"({numeral.upper() if kind == 'I' else numeral}) "
         return f"{number}. "
+
+
+def _is_endnotes(tag) -> bool:
+    """A footnote/endnote list: role doc-endnotes/doc-footnotes, or class "footnotes"."""
+    if tag.name not in ("section", "div", "aside", "ol", "footer"):
+        return False
+    classes = {c.casefold() for c in tag.get("class") or []}
+    return tag.get("role") in ("doc-endnotes", "doc-footnotes") or bool(classes & {"footnotes", "endnotes"})
 
 
 def _roman(n: int) -> str:
