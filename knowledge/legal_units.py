@@ -82,8 +82,10 @@ def _heading_like(block: Block) -> bool:
     if block.kind != "body" or block.entry not in ("plain", "number"):
         return False
     text = clean_inline(block.text)
-    # "1. An agreement shall state—" is a lead-in (laws end them with a dash), not a heading
-    return 0 < len(text) <= 120 and "\n" not in block.text and not re.search(r"[.,;:—]$", text)
+    # "1. An agreement shall state—" is a lead-in (laws end them with a dash), not a heading;
+    # nor is "... health care.¹" (a sentence with its footnote mark)
+    end = text.rstrip("¹²³⁴⁵⁶⁷⁸⁹⁰* ")
+    return 0 < len(text) <= 120 and "\n" not in block.text and not re.search(r"[.,;:—]$", end)
 
 
 def is_legal(blocks: list[Block]) -> bool:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from . import deadline
 from .chunking import guess_title
+from .docx_notes import DocxNotes
 from .docx_numbering import DocxNumbering
 from .pdf_text import pages_to_markdown
 
@@ -220,6 +221,7 @@ def _load_docx(path: Path, data: bytes) -> LoadedDocument:
     try:
         document = docx.Document(io.BytesIO(data))
         numbering = DocxNumbering(document)
+        notes = DocxNotes(document)
         blocks: list[str] = []
         first_heading = ""
         for item in document.iter_inner_content():
@@ -227,13 +229,14 @@ def _load_docx(path: Path, data: bytes) -> LoadedDocument:
             if isinstance(item, Table):
                 blocks.extend(table_blocks(_table_rows(item)))
                 continue
-            block, level = _docx_paragraph(item, numbering.label(item))
+            block, level = _docx_paragraph(item, numbering.label(item), notes)
             if not block:
                 continue
             if level:
                 first_heading = first_heading or block
                 block = f"{'#' * level} {block}"
             blocks.append(block)
+        blocks.extend(notes.blocks())
         core_title = document.core_properties.title
     except deadline.ParseTimeExceeded:
         raise
@@ -244,9 +247,9 @@ def _load_docx(path: Path, data: bytes) -> LoadedDocument:
     return LoadedDocument(title, text, "docx", None)
 
 
-def _docx_paragraph(paragraph, label: str = "") -> tuple[str, int]:
-    """Paragraph text (superscript numbers as <sup>n</sup>, Word's list label in front) and
-    its heading level (0 if body)."""
+def _docx_paragraph(paragraph, label: str = "", notes: DocxNotes | None = None) -> tuple[str, int]:
+    """Paragraph text (superscript numbers and note references as <sup>n</sup>, Word's list
+    label in front) and its heading level (0 if body)."""
     from docx.text.run import Run
 
     parts = []
@@ -254,6 +257,8 @@ def _docx_paragraph(paragraph, label: str = "") -> tuple[str, int]:
         text = item.text
         if isinstance(item, Run) and item.font.superscript and text.strip():
             text = f"<sup>{text.strip()}</sup>"
+        elif isinstance(item, Run) and notes is not None and (mark := notes.mark(item._r)):
+            text = mark
         parts.append(text)
     text = " ".join("".join(parts).split())
     if label == "•" and text:

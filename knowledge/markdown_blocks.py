@@ -20,6 +20,8 @@ _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _RULE = re.compile(r"^\s*([-*_])(?:\s*\1){2,}\s*$")
 _BULLET = re.compile(r"^\s*(?:[-+•▪●◦–]|\*)\s+(?=\S)")
 _ITEM = re.compile(r"^\s*\(([a-z]{1,2}|[ivxlc]{1,6})\)\s+(?=\S)")
+# "a. text", "iv. text": how browsers print <ol type="a"> and LibreOffice numbers its lists
+_ITEM_DOT = re.compile(r"^\s*([a-z]|[ivx]{1,5})\.\s+(?=\S)")
 _NUMBER = re.compile(r"^\s*(\d{1,3})\.\s+(?=\S)")
 _FOOT_SUP = re.compile(r"^\s*<sup>\s*([^<\s]{1,6})\s*</sup>\s*(?=\S)")
 _FOOT_STAR = re.compile(r"^\s*((?:\\\*)+)\s*(?=\S)")
@@ -132,7 +134,7 @@ def _parse_raw_block(lines: list[str]) -> list[Block]:
             mark = foot.group(1).replace("\\", "")
             mark = "*" * len(mark) if set(mark) == {"*"} else _unsuperscript(mark)
             cur, parts = Block("footnote", "", 0, marker=mark), [line[foot.end():]]
-        elif may_start and (m := _ITEM.match(line)):
+        elif may_start and (m := _ITEM.match(line) or _ITEM_DOT.match(line)):
             flush()
             cur, parts = Block("body", "", 0, entry="item", marker=m.group(1)), [line.strip()]
         elif may_start and (m := _NUMBER.match(line)):

@@ -63,3 +63,55 @@ def test_pandoc_html_endnotes_are_footnotes_and_a_table_is_one_passage(tmp_path)
     assert [c.text for c in chunks if "Kind of data" in c.text] == [
         "Kind of data | Channel Subscriber information | Direct request"
     ]
+
+
+def _docx_with_footnote(path):
+    """A .docx as pandoc writes one: the note's text in footnotes.xml, an empty reference run."""
+    import docx
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    document = docx.Document()
+    document.add_heading("Article 5 – Costs", level=2)
+    paragraph = document.add_paragraph("1. The witness shall have access to health care.")
+    paragraph._p.append(parse_xml(f'<w:r {w}><w:footnoteReference w:id="29"/></w:r>'))
+    document.add_heading("Article 6 – Confidentiality", level=2)
+    document.add_paragraph("1. Information shall be marked as confidential.")
+    notes = (
+        f'<w:footnotes {w}><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p>'
+        '</w:footnote><w:footnote w:id="29"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> '
+        "Access to employment may depend on a residence permit.</w:t></w:r></w:p></w:footnote></w:footnotes>"
+    )
+    part = Part(
+        PackURI("/word/footnotes.xml"),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml",
+        notes.encode(),
+        document.part.package,
+    )
+    document.part.relate_to(part, RT.FOOTNOTES)
+    document.save(path)
+
+
+def test_docx_footnotes_part_is_read_and_numbered_by_reference_order(tmp_path):
+    from knowledge.loaders import load_document
+
+    _docx_with_footnote(tmp_path / "protocol.docx")
+    text = load_document(tmp_path / "protocol.docx").text
+    assert "health care.<sup>1</sup>" in text
+    assert text.rstrip().endswith("<sup>1</sup> Access to employment may depend on a residence permit.")
+    notes = [c for c in chunk_text(text) if c.kind == "footnote"]
+    assert [(c.locator, c.section) for c in notes] == [("footnote 1", "Article 5 – Costs")]
+
+
+def test_items_lettered_a_dot_as_browsers_and_libreoffice_print_them():
+    text = (
+        "# Protocol\n\n## Article 1 – Terms\n\nFor the purposes of this Protocol:\n\n"
+        "a. \"witness\" means a person at risk;\n\nb. \"Party\" means a State.\n\n"
+        "## Article 2 – Refusal\n\n1. A request may be refused only where:\n\n"
+        "i. public security is endangered; or\n\nii. no programme exists.\n"
+    )
+    assert _locators(text) == ["art. 1", "art. 1(a)", "art. 1(b)", "art. 2(1)"]
+    assert "ii. no programme exists." in chunk_text(text)[-1].text
