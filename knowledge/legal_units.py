@@ -215,7 +215,7 @@ class _LegalBuilder:
             return
         self.fresh_head = False
         plain = clean_inline(text)
-        if self.has_articles and not self._find("article", "annex") and re.match(r"^whereas\b", plain, re.I):
+        if self.has_articles and not self._find("article", "annex") and _opens_recitals(plain):
             self.in_recitals = True  # (also when "Whereas:" continues "THE COUNCIL,")
         if self.last and block.entry == "plain" and continues(self.last.text, text, self.gap):
             self.last.text = glue(self.last.text, text)
@@ -290,6 +290,11 @@ class _LegalBuilder:
                 if text:
                     out.append(Chunk(len(out), kind, with_page(locator, page), passage.section, text, page, passage.unit))
         return out
+
+
+def _opens_recitals(plain: str) -> bool:
+    """"Whereas:" (also at the end of "Having regard to ..., Whereas:" as a PDF joins them)."""
+    return bool(re.match(r"^whereas\b", plain, re.I) or re.search(r"\bwhereas\s*:$", plain, re.I))
 
 
 def _numbered_recital(in_recitals: bool, block: Block) -> bool:

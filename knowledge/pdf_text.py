@@ -16,9 +16,14 @@ from .document_model import page_marker
 from .legal_units import unit_heading
 from .markdown_blocks import ends_sentence, glue
 
-_STRUCTURAL = re.compile(r"^(?:\d{1,3}\.\s+\S|\(\d{1,3}\)\s|\([a-z]{1,2}\)\s|\([ivxlc]{1,6}\)\s|[-•▪●◦–]\s)")
+_STRUCTURAL = re.compile(
+    r"^(?:\d{1,3}\.\s+\S|\(\d{1,3}\)\s|\([a-z]{1,2}\)\s|\([ivxlc]{1,6}\)\s|[-•▪●◦–]\s"
+    r"|[a-z]\.\s|[ivx]{1,5}\.\s)"  # "a. ", "iv. ": <ol type="a"> as a browser prints it
+)
+_ENDNOTE = re.compile(r"^(\d{1,3})\.\s+(.*?)\s*↩\ufe0e?$")  # pandoc's endnote list: "1. Text.↩"
 _NEW_PARAGRAPH = re.compile(r"^\d{1,3}\.\s+[A-Z“\"(]")
 _DOTTED = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s+[A-Z]")  # "2.3 Indicators in financial data"
+_TOP_NUMBERED = re.compile(r"^\d{1,2}\s+[A-Z][a-z]")  # "1 Introduction" above "1.1 Purpose"
 _CHAPTER = re.compile(r"^(?:[IVXLC]+|[A-Z])\.\s+\S")
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$", re.IGNORECASE)
 _FOOTNOTE_LINE = re.compile(r"^(\d{1,3}|\*{1,3})\s+([A-Z*“\"(].*)$")
@@ -50,12 +55,24 @@ def pages_to_markdown(pages: list[str], labels: list[str] | None = None) -> str:
     compounds = {m.casefold() for lines in cleaned for line in lines for m in re.findall(r"\w+-\w+", line)}
     reflow = _Reflow(width, compounds)
     labels = labels or [str(i) for i in range(1, len(pages) + 1)]
+    texts = [(label, reflow.page(lines)) for label, lines in zip(labels, cleaned)]
+    if reflow.endnotes:  # notes printed at the end: their references are on earlier pages
+        texts = [(label, _mark_body_references(text, reflow.endnotes)) for label, text in texts]
+    return "\n\n".join(f"{page_marker(label)}\n\n{text}" for label, text in texts if text)
+
+
+def _mark_body_references(page: str, notes: set[str]) -> str:
     return "\n\n".join(
-        f"{page_marker(label)}\n\n{text}" for label, lines in zip(labels, cleaned) if (text := reflow.page(lines))
+        block if block.startswith(("<sup>", "#")) else _mark_references(block, notes) for block in page.split("\n\n")
     )
 
 
 def _key(line: str) -> str:
+    """Digits ignored ("Page 3", "2/5"), except in unit headings: "ARTICLE 2" at the top of
+    one page and "ARTICLE 7" at the top of another are two articles, not a running header."""
+    head = unit_heading(line)
+    if head is not None and head.kind != "numbered":
+        return line.casefold()
     return re.sub(r"\d+", "#", line.casefold())
 
 
@@ -100,6 +117,11 @@ def _mark_references(text: str, notes: set[str]) -> str:
     return re.sub(r"(?:(?<=[a-z][.,;:)”\"’])|(?<=[a-z]))(\d{1,3})(?=[\s,.;:)]|$)", mark, text)
 
 
+def _references(text: str) -> set[str]:
+    """Numbers glued to a word, maybe after its punctuation: "victims.2", "costs2"."""
+    return set(re.findall(r"[^\W\d_][.,;:)”\"’]?(\d{1,3})(?!\d)", text))
+
+
 class _Reflow:
     """Joins lines into blocks across the pages of one document (footnote numbers run on)."""
 
@@ -107,6 +129,8 @@ class _Reflow:
         self.width = width
         self.compounds = compounds
         self.last_note = 0
+        self.endnotes: set[str] = set()
+        self.references: set[str] = set()  # note numbers glued to words on the pages before
 
     def page(self, lines: list[str]) -> str:
         blocks: list[_Block] = []
@@ -117,7 +141,7 @@ class _Reflow:
                 current = self._close(blocks, current)
                 continue
             note = _FOOTNOTE_LINE.match(line)
-            if note and (blocks or current.lines) and self._next_note(note.group(1)):
+            if note and (blocks or current.lines) and self._note_line(note, blocks, current) and self._next_note(note.group(1)):
                 # Footnotes sit at the page bottom; everything after the first one is notes.
                 current = self._close(blocks, current)
                 current.footnote = note.group(1)
@@ -128,8 +152,23 @@ class _Reflow:
             current.text = self._join(current.text, line) if current.text else line
             previous = line
         self._close(blocks, current)
+        for block in blocks:
+            if not block.footnote and (m := _ENDNOTE.match(block.text)):
+                block.footnote, block.text = m.group(1), m.group(2)
+                self.endnotes.add(m.group(1))
         notes = {b.footnote for b in blocks if b.footnote.isdigit()}
+        for block in blocks:
+            if not block.footnote:
+                self.references.update(_references(block.text))
         return "\n\n".join(self._render(blocks, i, notes) for i in range(len(blocks)))
+
+    def _note_line(self, note: re.Match, blocks: list[_Block], current: _Block) -> bool:
+        """"1 Introduction" (short, unpunctuated, never referenced) is a numbered heading;
+        a note line is referenced, or ends a sentence, or runs on (a long first line)."""
+        mark, line = note.group(1), note.group(0)
+        if not mark.isdigit() or _punctuated(line) or len(line) >= self.width * _SHORT_LINE:
+            return True
+        return mark in self.references or any(mark in _references(b.text) for b in [*blocks, current])
 
     def _next_note(self, mark: str) -> bool:
         if mark.startswith("*"):
@@ -143,7 +182,8 @@ class _Reflow:
         """Whether `line` starts a new block rather than continuing the one being built."""
         if _NEW_PARAGRAPH.match(line):  # "65. The ..." starts a paragraph even after a heading
             return True
-        if _ends(current.text) and (_STRUCTURAL.match(line) or self._heading_line(line, rest)):
+        lead_in = _ends(current.text) or current.text.endswith("—")  # "unless the context requires—"
+        if lead_in and (_STRUCTURAL.match(line) or self._heading_line(line, rest)):
             return True
         short = len(previous) < self.width * _SHORT_LINE
         return short and not line[:1].islower() and (_ends(previous) or not _ends(current.text) or line[:1].isupper())
@@ -154,11 +194,11 @@ class _Reflow:
         Inside a paragraph only the last line is short, so a short line that starts and ends
         without punctuation, right after a sentence end, stands on its own.
         """
-        numbered = bool(_DOTTED.match(line))
+        numbered = bool(_DOTTED.match(line) or _TOP_NUMBERED.match(line))
         head = unit_heading(line)
         if head is not None and head.kind != "numbered" and len(line) <= 120:
             return True  # "Article 9 – ...", "Annex II – ...", "Section 4": a unit starts
-        if _punctuated(line) or line.endswith(",") or not (line[:1].isupper() or _CHAPTER.match(line) or numbered):
+        if _punctuated(line) or line.endswith((",", "—")) or not (line[:1].isupper() or _CHAPTER.match(line) or numbered):
             return False
         if not (_CHAPTER.match(line) or len(line) < self.width * _SHORT_LINE):
             return False
@@ -197,7 +237,7 @@ class _Reflow:
         """
         block = blocks[i]
         text = block.text
-        if _punctuated(text) or text.endswith(",") or len(block.lines) > 3 or len(text) > 200:
+        if _punctuated(text) or text.endswith((",", "—")) or len(block.lines) > 3 or len(text) > 200:
             return False
         if _CHAPTER.match(text):
             return True

@@ -115,3 +115,48 @@ def test_items_lettered_a_dot_as_browsers_and_libreoffice_print_them():
     )
     assert _locators(text) == ["art. 1", "art. 1(a)", "art. 1(b)", "art. 2(1)"]
     assert "ii. no programme exists." in chunk_text(text)[-1].text
+
+
+def _pdf_text(pages: list[list[str]]) -> str:
+    from knowledge.pdf_text import pages_to_markdown
+
+    return pages_to_markdown(["\n".join(lines) for lines in pages])
+
+
+def test_chromium_print_keeps_article_headings_at_page_tops_and_reads_endnotes():
+    header = "12/3/26, 8:57 AM Protocol on Witness Protection"
+    pages = [
+        [header, "ARTICLE 1", "Use of terms", "1. This Protocol applies to witnesses at risk.", "file:///tmp/p.html 1/3"],
+        [header, "ARTICLE 2", "Costs", "1. The witness shall have access to health care.1", "file:///tmp/p.html 2/3"],
+        [header, "ARTICLE 3", "Hearing", "1. A witness may be heard by video conference.",
+         "1. Access to employment may depend on a residence permit.↩", "file:///tmp/p.html 3/3"],
+    ]
+    text = _pdf_text(pages)
+    assert "ARTICLE 2" in text and "ARTICLE 3" in text and "8:57" not in text and "file://" not in text
+    assert "health care.<sup>1</sup>" in text
+    chunks = chunk_text(text)
+    assert [c.locator for c in chunks] == ["art. 1(1), p. 1", "art. 2(1), p. 2", "art. 3(1), p. 3", "footnote 1, p. 3"]
+    assert chunks[-1].text == "Access to employment may depend on a residence permit."
+    assert chunks[-1].section == "ARTICLE 2 – Costs"
+
+
+def test_printed_numbered_heading_is_not_a_footnote_and_lettered_items_after_a_dash_split():
+    pages = [[
+        "Handbook on Digital Evidence",
+        "1 Introduction",
+        "1.1 Purpose",
+        "This handbook helps investigators plan the collection of digital evidence in cases of trafficking.",
+        "2 Sources",
+        "2.1 Advertising",
+        "Exploiters advertise fake job offers on classified advertisement sites and social media.",
+    ]]
+    chunks = chunk_text(_pdf_text(pages))
+    assert [(c.locator, c.section) for c in chunks] == [
+        ("section 1.1, p. 1", "1 Introduction › 1.1 Purpose"), ("section 2.1, p. 1", "2 Sources › 2.1 Advertising"),
+    ]
+    law = [[
+        "§ 2 Interpretation", "In this Act, unless the context otherwise requires—",
+        "a. “foreign officer” means an official of another State;", "b. “Minister” means the Minister of justice.",
+        "§ 3 Authorities", "(1) The Prosecutor General may set up a joint team.",
+    ]]
+    assert [c.locator for c in chunk_text(_pdf_text(law))] == ["§ 2, p. 1", "§ 2(a), p. 1", "§ 2(b), p. 1", "§ 3(1), p. 1"]
