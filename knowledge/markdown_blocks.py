@@ -32,6 +32,7 @@ _FENCE = re.compile(r"^\s{0,3}(```+|~~~+)")
 _URL = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 
 _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_BACKLINKS = ("↩", "↩\ufe0e", "↩\ufe0f")
 # Closing marks that may follow a sentence end, and the terminal punctuation itself.
 _TERMINAL = set(".?!:;…”\"")
 _CLOSERS = set(")]’'")
@@ -63,6 +64,10 @@ def parse_blocks(text: str) -> list[Block]:
             blocks.extend(_parse_raw_block(lines))
     for i, block in enumerate(blocks):
         block.pos = i
+        if block.entry == "number" and block.text.rstrip().endswith(_BACKLINKS):
+            # "1. Text.↩︎": an endnote of pandoc's HTML, as LibreOffice or a browser copied it
+            block.kind, block.entry = "footnote", ""
+            block.text = strip_number(block.text).rstrip().rstrip("↩\ufe0e\ufe0f").rstrip()
     return blocks
 
 

@@ -117,6 +117,16 @@ def _mark_references(text: str, notes: set[str]) -> str:
     return re.sub(r"(?:(?<=[a-z][.,;:)”\"’])|(?<=[a-z]))(\d{1,3})(?=[\s,.;:)]|$)", mark, text)
 
 
+def _capital_or_numbered(text: str) -> bool:
+    """Starts like a heading: a capital, or "1 Introduction", "2.1.3 Preservation requests"."""
+    return text[:1].isupper() or bool(_DOTTED.match(text) or _TOP_NUMBERED.match(text))
+
+
+def _formula(line: str) -> bool:
+    """An enacting formula in capitals: "HAS ADOPTED THIS DIRECTIVE:", "HAVE AGREED AS FOLLOWS:"."""
+    return line.isupper() and len(re.findall(r"[A-Z]", line)) >= 6
+
+
 def _references(text: str) -> set[str]:
     """Numbers glued to a word, maybe after its punctuation: "victims.2", "costs2"."""
     return set(re.findall(r"[^\W\d_][.,;:)”\"’]?(\d{1,3})(?!\d)", text))
@@ -130,6 +140,7 @@ class _Reflow:
         self.compounds = compounds
         self.last_note = 0
         self.endnotes: set[str] = set()
+        self.pages_done = 0
         self.references: set[str] = set()  # note numbers glued to words on the pages before
 
     def page(self, lines: list[str]) -> str:
@@ -157,10 +168,12 @@ class _Reflow:
                 block.footnote, block.text = m.group(1), m.group(2)
                 self.endnotes.add(m.group(1))
         notes = {b.footnote for b in blocks if b.footnote.isdigit()}
+        rendered = "\n\n".join(self._render(blocks, i, notes) for i in range(len(blocks)))
+        self.pages_done += bool(blocks)
         for block in blocks:
             if not block.footnote:
                 self.references.update(_references(block.text))
-        return "\n\n".join(self._render(blocks, i, notes) for i in range(len(blocks)))
+        return rendered
 
     def _note_line(self, note: re.Match, blocks: list[_Block], current: _Block) -> bool:
         """"1 Introduction" (short, unpunctuated, never referenced) is a numbered heading;
@@ -183,8 +196,10 @@ class _Reflow:
         if _NEW_PARAGRAPH.match(line):  # "65. The ..." starts a paragraph even after a heading
             return True
         lead_in = _ends(current.text) or current.text.endswith("—")  # "unless the context requires—"
-        if lead_in and (_STRUCTURAL.match(line) or self._heading_line(line, rest)):
+        if lead_in and (_STRUCTURAL.match(line) or self._heading_line(line, rest) or _formula(line)):
             return True
+        if _DOTTED.match(line) and self._heading_line(line, rest):
+            return True  # "3.2 Emergency disclosure" after a table row, which ends no sentence
         short = len(previous) < self.width * _SHORT_LINE
         return short and not line[:1].islower() and (_ends(previous) or not _ends(current.text) or line[:1].isupper())
 
@@ -224,9 +239,18 @@ class _Reflow:
             return "\\*" * len(block.footnote) + " " + block.text
         if block.footnote:
             return f"<sup>{block.footnote}</sup> {block.text}"
-        if self._is_heading(blocks, i):
+        if self._is_heading(blocks, i) or self._is_title(blocks, i):
             return ("## " if _CHAPTER.match(block.text) else "### ") + block.text
         return _mark_references(block.text, notes)
+
+    def _is_title(self, blocks: list[_Block], i: int) -> bool:
+        """The first block of the document, a title set on two or three short lines."""
+        block = blocks[i]
+        text = block.text
+        if i or self.pages_done or not 1 < len(block.lines) <= 3 or _punctuated(text) or text.endswith((",", "—")):
+            return False
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        return len(text) <= 200 and text[:1].isupper() and nxt is not None and not nxt.text[:1].islower()
 
     @staticmethod
     def _is_heading(blocks: list[_Block], i: int) -> bool:
@@ -246,9 +270,9 @@ class _Reflow:
             return False
         if _NEW_PARAGRAPH.match(text):
             return bool(_NEW_PARAGRAPH.match(nxt.text)) and len(block.lines) <= 2
-        if len(block.lines) > 1 or len(text) > 90 or _STRUCTURAL.match(text) or not text[:1].isupper():
+        if len(block.lines) > 1 or len(text) > 90 or _STRUCTURAL.match(text) or not _capital_or_numbered(text):
             return False
-        if not (nxt.text[:1].isupper() or _STRUCTURAL.match(nxt.text)):
+        if not (_capital_or_numbered(nxt.text) or _STRUCTURAL.match(nxt.text)):
             return False
         before = blocks[i - 1] if i else None
         return before is None or _ends(before.text) or len(before.lines) == 1

@@ -160,3 +160,47 @@ def test_printed_numbered_heading_is_not_a_footnote_and_lettered_items_after_a_d
         "§ 3 Authorities", "(1) The Prosecutor General may set up a joint team.",
     ]]
     assert [c.locator for c in chunk_text(_pdf_text(law))] == ["§ 2, p. 1", "§ 2(a), p. 1", "§ 2(b), p. 1", "§ 3(1), p. 1"]
+
+
+def test_title_wrapped_by_a_browser_table_rows_and_enacting_formula_in_a_pdf():
+    pages = [[
+        "Handbook on Digital Evidence in",
+        "Trafficking Investigations",
+        "3 Obtaining data held abroad",
+        "3.1 Choosing the channel",
+        "The channel depends on the kind of data and on where the provider is established in the end.",
+        "Kind of data Usual channel Typical delay",
+        "Subscriber information Direct request to the provider 2 to 4 weeks",
+        "3.2 Emergency disclosure",
+        "Where there is a risk of death or serious injury, providers may disclose data voluntarily.",
+    ]]
+    chunks = chunk_text(_pdf_text(pages))
+    assert "Trafficking Investigations" not in " ".join(c.text for c in chunks)
+    assert [c.locator for c in chunks][-1] == "section 3.2, p. 1"
+    assert chunks[-1].text.startswith("Where there is a risk")
+    directive = [[
+        "Directive on Assistance to Victims of Trafficking in",
+        "Cross-Border Proceedings",
+        "THE COUNCIL OF THE UNION,",
+        "Having regard to the Treaty establishing the Union, and in particular Article 82 thereof, Whereas:",
+        "1. Victims of trafficking in human beings are frequently identified in a Member State other than the one",
+        "in which the criminal proceedings take place, and they are often unable to follow those proceedings.",
+        "HAS ADOPTED THIS DIRECTIVE:",
+        "Article 1",
+        "Subject matter",
+        "This Directive lays down minimum rules on the assistance to victims of trafficking in human beings.",
+        "Article 2",
+        "Scope",
+        "It applies where the criminal proceedings concern more than one Member State of the Union.",
+    ]]
+    chunks = chunk_text(_pdf_text(directive))
+    assert [c.locator for c in chunks] == ["preamble, p. 1", "recital 1, p. 1", "preamble, p. 1", "art. 1, p. 1", "art. 2, p. 1"]
+    assert chunks[2].text == "HAS ADOPTED THIS DIRECTIVE:"
+
+
+def test_endnote_list_copied_with_its_back_links_is_footnotes():
+    paragraphs = "\n\n".join(f"{i}. Paragraph {i} of the report says something useful about cases." for i in range(1, 13))
+    text = f"# Report\n\n{paragraphs}\n\n1. See the fifth session report.↩︎\n\n2. Two hundred names.↩︎\n"
+    chunks = chunk_text(text)
+    assert [c.locator for c in chunks[-3:]] == ["para. 12", "footnote 1", "footnote 2"]
+    assert chunks[-1].text == "Two hundred names."
