@@ -247,6 +247,12 @@ def _load_docx(path: Path, data: bytes) -> LoadedDocument:
     return LoadedDocument(title, text, "docx", None)
 
 
+def _qn(tag: str) -> str:
+    from docx.oxml.ns import qn as docx_qn
+
+    return docx_qn(tag)
+
+
 def _docx_paragraph(paragraph, label: str = "", notes: DocxNotes | None = None) -> tuple[str, int]:
     """Paragraph text (superscript numbers and note references as <sup>n</sup>, Word's list
     label in front) and its heading level (0 if body)."""
@@ -254,12 +260,14 @@ def _docx_paragraph(paragraph, label: str = "", notes: DocxNotes | None = None) 
 
     parts = []
     for item in paragraph.iter_inner_content():
-        text = item.text
-        if isinstance(item, Run) and item.font.superscript and text.strip():
-            text = f"<sup>{text.strip()}</sup>"
-        elif isinstance(item, Run) and notes is not None and (mark := notes.mark(item._r)):
-            text = mark
-        parts.append(text)
+        # a hyperlink's runs too: a note reference copied from HTML is a superscript link
+        for run in [item] if isinstance(item, Run) else getattr(item, "runs", None) or [item]:
+            text = run.text
+            if isinstance(run, Run) and (run.font.superscript or _raised(run)) and text.strip():
+                text = f"<sup>{text.strip()}</sup>"
+            elif isinstance(run, Run) and notes is not None and (mark := notes.mark(run._r)):
+                text = mark
+            parts.append(text)
     text = " ".join("".join(parts).split())
     if label == "•" and text:
         return f"- {text}", 0
@@ -273,6 +281,17 @@ def _docx_paragraph(paragraph, label: str = "", notes: DocxNotes | None = None) 
     if style.startswith("List Bullet") and text:
         return f"- {text}", 0
     return text, 0
+
+
+def _raised(run) -> bool:
+    """A short mark set above the line (w:position > 0), as LibreOffice writes a note reference."""
+    rpr = run._r.rPr
+    position = None if rpr is None else rpr.find(_qn("w:position"))
+    try:
+        raised = position is not None and int(position.get(_qn("w:val"), "0")) > 0
+    except ValueError:
+        return False
+    return raised and len(run.text.strip()) <= 4
 
 
 def _table_rows(table) -> list[str]:

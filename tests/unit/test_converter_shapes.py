@@ -204,3 +204,29 @@ def test_endnote_list_copied_with_its_back_links_is_footnotes():
     chunks = chunk_text(text)
     assert [c.locator for c in chunks[-3:]] == ["para. 12", "footnote 1", "footnote 2"]
     assert chunks[-1].text == "Two hundred names."
+
+
+def test_libreoffice_raised_note_reference_inside_a_link_is_a_footnote_mark(tmp_path):
+    import docx
+    from docx.oxml import parse_xml
+
+    from knowledge.loaders import load_document
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    document = docx.Document()
+    document.add_heading("Article 5 – Costs", level=2)
+    paragraph = document.add_paragraph("1. The witness shall have access to health care.")
+    paragraph._p.append(parse_xml(
+        f'<w:hyperlink {w} w:anchor="fn1"><w:r><w:rPr><w:position w:val="8"/><w:sz w:val="19"/></w:rPr>'
+        "<w:t>1</w:t></w:r></w:hyperlink>"
+    ))
+    document.add_heading("Article 6 – Confidentiality", level=2)
+    document.add_paragraph("1. Information shall be marked as confidential.")
+    document.add_paragraph("1. Access to employment may depend on a residence permit.↩︎")
+    document.save(tmp_path / "protocol.docx")
+    text = load_document(tmp_path / "protocol.docx").text
+    assert "health care.<sup>1</sup>" in text
+    notes = [c for c in chunk_text(text) if c.kind == "footnote"]
+    assert [(c.locator, c.section, c.text) for c in notes] == [
+        ("footnote 1", "Article 5 – Costs", "Access to employment may depend on a residence permit.")
+    ]
