@@ -149,6 +149,7 @@ class QuestionFigures:
     top1: int = 0
     top5: int = 0
     unit_named: int = 0
+    misses: list[str] = field(default_factory=list)  # questions not answered first by the right unit
 
     def as_dict(self) -> dict:
         n = max(1, self.n)
@@ -178,6 +179,9 @@ def question_figures(
         hits = [i for i, (doc, loc) in enumerate(ranked) if doc == item["doc"] and locator_matches(loc, item["locator"])]
         figures.top5 += bool(hits)
         figures.top1 += bool(hits and hits[0] == 0)
-        if ranked and ranked[0][0] == item["doc"]:
-            figures.unit_named += locator_matches(ranked[0][1], _unit(item["locator"]))
+        named = bool(ranked) and ranked[0][0] == item["doc"] and locator_matches(ranked[0][1], _unit(item["locator"]))
+        figures.unit_named += named
+        if not (hits and hits[0] == 0 and named):
+            got = ", ".join(f"{doc} {loc}" for doc, loc in ranked[:3])
+            figures.misses.append(f"{fmt}: {item['question']} (want {item['doc']} {item['locator']}; got {got})")
     return figures

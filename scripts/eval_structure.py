@@ -45,7 +45,10 @@ def main() -> None:
     if args.questions:
         questions = [json.loads(line) for line in args.questions.read_text().splitlines() if line.strip()]
         for fmt in args.formats:
-            print(json.dumps(question_figures(fmt, questions, _asker(args.corpus, args.names, fmt)).as_dict()), flush=True)
+            figures = question_figures(fmt, questions, _asker(args.corpus, args.names, fmt))
+            print(json.dumps(figures.as_dict()), flush=True)
+            if args.show_problems:
+                print("\n".join(figures.misses), flush=True)
 
 
 def _structure(args) -> None:
