@@ -17,7 +17,12 @@ import pytest
 
 from knowledge.chunking import chunk_text
 from knowledge.loaders import load_document
-from retrieval.structure_eval import HELDOUT_FORMATS, FormatFigures, bare_locator, check_document
+from retrieval.structure_eval import (
+    HELDOUT_FORMATS,
+    FormatFigures,
+    bare_locator,
+    check_document,
+)
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "structure_heldout"
 NAMES = ["protocol", "code", "manual", "review", "directive"]
