@@ -26,6 +26,13 @@ _DOTTED = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s+[A-Z]")  # "2.3 Indicators in
 _TOP_NUMBERED = re.compile(r"^\d{1,2}\s+[A-Z][a-z]")  # "1 Introduction" above "1.1 Purpose"
 _CHAPTER = re.compile(r"^(?:[IVXLC]+|[A-Z])\.\s+\S")
 _PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$", re.IGNORECASE)
+# A browser's print header and footer, also on a one-page print (nothing repeats there):
+# "12/3/26, 8:57 AM Title", "03/12/2026 08:57 Title", "file:///tmp/x.html 1/4", "https://... 2/5"
+_BROWSER_EDGE = re.compile(
+    r"^(?:\d{1,2}[/.]\d{1,2}[/.]\d{2,4},?\s+\d{1,2}:\d{2}(?:\s*[AP]M)?(?:\s|$)"
+    r"|(?:ﬁ|fi)le:///\S*\s+\d{1,4}/\d{1,4}$|https?://\S+\s+\d{1,4}/\d{1,4}$)",
+    re.IGNORECASE,
+)
 _FOOTNOTE_LINE = re.compile(r"^(\d{1,3}|\*{1,3})\s+([A-Z*“\"(].*)$")
 _EDGE = 3  # lines at the top and bottom of a page where running headers/footers live
 _SHORT_LINE = 0.7  # a line shorter than this share of the usual width ends its paragraph
@@ -45,7 +52,8 @@ def pages_to_markdown(pages: list[str], labels: list[str] | None = None) -> str:
     cleaned = [
         [
             line for i, line in enumerate(lines)
-            if not _is_edge(lines, i) or (_key(line) not in repeated and not _PAGE_NUMBER.match(line))
+            if not _is_edge(lines, i)
+            or (_key(line) not in repeated and not _PAGE_NUMBER.match(line) and not _BROWSER_EDGE.match(line))
         ]
         for lines in page_lines
     ]

@@ -230,3 +230,15 @@ def test_libreoffice_raised_note_reference_inside_a_link_is_a_footnote_mark(tmp_
     assert [(c.locator, c.section, c.text) for c in notes] == [
         ("footnote 1", "Article 5 – Costs", "Access to employment may depend on a residence permit.")
     ]
+
+
+def test_one_page_browser_print_loses_its_header_and_footer():
+    page = [
+        "12/3/26, 8:57 AM Practice note on video hearings",
+        "Practice note on video hearings",
+        "1. A victim may be heard by video link from the State where the victim lives.",
+        "2. The hearing shall take place in a protected room with an interpreter present.",
+        "ﬁle:///tmp/tmp.Seta5SoJRP/heldout/note.html 1/1",
+    ]
+    text = _pdf_text([page])
+    assert "8:57" not in text and "file" not in text.replace("ﬁ", "fi") and "1/1" not in text
