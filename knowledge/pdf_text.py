@@ -20,7 +20,7 @@ _STRUCTURAL = re.compile(
     r"^(?:\d{1,3}\.\s+\S|\(\d{1,3}\)\s|\([a-z]{1,2}\)\s|\([ivxlc]{1,6}\)\s|[-•▪●◦–]\s"
     r"|[a-z]\.\s|[ivx]{1,5}\.\s)"  # "a. ", "iv. ": <ol type="a"> as a browser prints it
 )
-_ENDNOTE = re.compile(r"^(\d{1,3})\.\s+(.*?)\s*↩\ufe0e?$")  # pandoc's endnote list: "1. Text.↩"
+_ENDNOTE = re.compile(r"^(\d{1,3})\.\s+(.*?)\s*↩[\ufe0e\ufe0f]?$")  # pandoc's endnote list: "1. Text.↩"
 _NEW_PARAGRAPH = re.compile(r"^\d{1,3}\.\s+[A-Z“\"(]")
 _DOTTED = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s+[A-Z]")  # "2.3 Indicators in financial data"
 _TOP_NUMBERED = re.compile(r"^\d{1,2}\s+[A-Z][a-z]")  # "1 Introduction" above "1.1 Purpose"
