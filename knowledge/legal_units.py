@@ -18,13 +18,32 @@ from .markdown_blocks import Block, clean_inline, ends_sentence, glue, split_sen
 from .structure import continues, roman_value, title_text
 
 _WORD_NUMBER = r"(premier|première|primero|first|\d+[a-z]?(?:[-\s](?:bis|ter|quater))?|[IVXLC]+)"
-_ARTICLE = re.compile(rf"^(?:article|art\.|artículo|articulo|artigo|artikel)\s+{_WORD_NUMBER}(?=$|[\s.:–—-])", re.I)
+_ORDINAL = r"(?:\.?\s?[ºª°])?"  # "Artículo 1.º", "Art. 1º", "§ 2º": an ordinal, not part of the number
+_ARTICLE = re.compile(
+    rf"^(?:article|art\.|artículo|articulo|artigo|artikel)\s+{_WORD_NUMBER}{_ORDINAL}(?=$|[\s.:–—-])", re.I
+)
 _SECTION = re.compile(r"^(?:section|sec\.|sección|seção)\s+(\d+[A-Za-z]?)(?=$|[\s.:–—-])", re.I)
-_PARAGRAPH_SIGN = re.compile(r"^§\s*(\d+[a-z]?)(?=$|[\s.:–—-])")
+_PARAGRAPH_SIGN = re.compile(rf"^§\s*(\d+[a-z]?){_ORDINAL}(?=$|[\s.:–—-])")
 _CHAPTER = re.compile(r"^(?:chapter|chapitre|capítulo|capitulo|kapitel)\s+([IVXLC]+|\d+)(?=$|[\s.:–—-])", re.I)
 _PART = re.compile(r"^(?:part|partie|parte)\s+([IVXLC]+|\d+|[A-Z])(?=$|[\s.:–—-])", re.I)
 _TITLE = re.compile(r"^(?:title|titre|título)\s+([IVXLC]+|\d+)(?=$|[\s.:–—-])", re.I)
 _ANNEX = re.compile(r"^(?:annex|annexe|anexo|appendix)(?:\s+([IVXLC]+|\d+|[A-Z]))?(?=$|[\s.:–—-])", re.I)
+# "Disposición adicional primera", "Disposición final": cited by their own name
+_PROVISION = re.compile(
+    r"^disposici[oó]n\s+(?:adicional|transitoria|derogatoria|final)"
+    r"(?:\s+(?:única|unica|primera|segunda|tercera|cuarta|quinta|sexta|séptima|octava|novena|décima))?"
+    r"(?=$|[\s.:–—-])",
+    re.I,
+)
+# A Brazilian article starts its own text: "Art. 1º Esta Lei ...", "Art. 10. As informações ..."
+_INLINE_ARTICLE = re.compile(
+    rf"^(?:art\.|artigo|artículo|articulo|article)\s+(\d+(?:\s(?:bis|ter|quater))?)"
+    rf"(?:\.?\s?[ºª°]\.?|\.)\s*(?:[–—-]\s*)?(?=[A-ZÀ-Ý«\"“(])",
+    re.I,
+)
+# Inside an article: "§ 1º O pedido ...", "Parágrafo único. ..." (Brazil): the article's paragraphs
+_INLINE_PARAGRAPH_SIGN = re.compile(rf"^§\s*(\d+){_ORDINAL}\.?\s*(?:[–—-]\s*)?(?=\S)")
+_SOLE_PARAGRAPH = re.compile(r"^parágrafo\s+único\b", re.I)
 _NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+(?=[A-ZÀ-Ý])")
 _DOTTED_HEADING = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s+[A-ZÀ-Ý]")
 _SUBSECTION = re.compile(r"^\s*\((\d{1,3}[a-z]?)\)\s+(?=\S)")
@@ -32,12 +51,12 @@ _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _ORDINALS = {"premier": "1", "première": "1", "primero": "1", "first": "1"}
 
 # rank in the heading path: a new heading closes those of the same or a lower rank
-_RANKS = {"part": 0, "annex": 0, "title": 1, "chapter": 2, "article": 4, "section": 4, "§": 4}
+_RANKS = {"part": 0, "annex": 0, "provision": 0, "title": 1, "chapter": 2, "article": 4, "section": 4, "§": 4}
 
 
 @dataclass
 class _Head:
-    kind: str  # part | title | chapter | article | section | § | annex | numbered | plain
+    kind: str  # part | title | chapter | article | section | § | annex | provision | numbered | plain
     number: str
     text: str
     rank: float
@@ -71,6 +90,8 @@ def unit_heading(text: str) -> _Head | None:
             number = m.group(1) or ""
             number = _ORDINALS.get(number.casefold(), number)
             return _Head(kind, number, text, _RANKS[kind])
+    if m := _PROVISION.match(text):
+        return _Head("provision", " ".join(m.group(0).casefold().split()), text, _RANKS["provision"])
     if m := _NUMBERED_HEADING.match(text):
         depth = m.group(1).count(".")
         return _Head("numbered", m.group(1), text, 3 + depth / 10)
@@ -89,6 +110,9 @@ def is_legal(blocks: list[Block]) -> bool:
     """Whether the document is organised in articles, sections, § or dotted numbered headings."""
     units = dotted = 0
     for block in blocks:
+        if _inline_article(block):
+            units += 1
+            continue
         if block.kind != "heading" and not _heading_like(block):
             continue
         head = unit_heading(block.text)
@@ -114,6 +138,7 @@ class _LegalBuilder:
         self.title = title.casefold()
         self.has_articles = any(
             (b.kind == "heading" or _heading_like(b)) and (h := unit_heading(b.text)) and h.kind == "article"
+            or _inline_article(b)
             for b in blocks
         )
         self.stack: list[_Head] = []
@@ -138,10 +163,10 @@ class _LegalBuilder:
         """The locator of the innermost citable unit: "art. 9", "section 2.1", "annex II"..."""
         annex = self._find("annex")
         annex_label = f"annex {annex.number}".strip() if annex else ""
-        head = self._find("article", "section", "§", "numbered")
+        head = self._find("article", "section", "§", "numbered", "provision")
         if head is not None and (annex is None or self.stack.index(head) > self.stack.index(annex)):
             label = {"article": "art.", "§": "§"}.get(head.kind, "section")
-            own = f"{label} {head.number}"
+            own = head.number if head.kind == "provision" else f"{label} {head.number}"
             return f"{annex_label}, {own}" if annex_label else own
         if annex_label:
             return annex_label
@@ -153,7 +178,7 @@ class _LegalBuilder:
 
     def _numbered_unit(self) -> bool:
         """Numbered paragraphs here are the unit's own paragraphs ("art. 9(3)"), not a list."""
-        head = self._find("article", "section", "§", "numbered", "annex")
+        head = self._find("article", "section", "§", "numbered", "annex", "provision")
         return head is not None and head.kind != "numbered"
 
     # --- feeding ------------------------------------------------------------------------
@@ -200,7 +225,7 @@ class _LegalBuilder:
         while self.stack and self.stack[-1].rank >= head.rank:
             self.stack.pop()
         self.stack.append(head)
-        self.fresh_head = head.kind in ("article", "section", "§", "chapter", "part", "title", "annex") and (
+        self.fresh_head = head.kind in ("article", "section", "§", "chapter", "part", "title", "annex", "provision") and (
             text.casefold().rstrip(".") == f"{text.split()[0]} {head.number}".casefold()
         )
         self.in_recitals = False
@@ -209,6 +234,8 @@ class _LegalBuilder:
     def _body(self, block: Block) -> None:
         text = block.text
         if clean_inline(text).casefold() == self.title:
+            return
+        if block.entry == "plain" and self._inline_unit(block):
             return
         self.fresh_head = False
         if self.last and block.entry == "plain" and continues(self.last.text, text, self.gap):
@@ -226,7 +253,8 @@ class _LegalBuilder:
             self._start(f"recital {number}", f"recital {number}", "recital", _Entry("lead", number, text, self.page))
         elif number and self._numbered_unit():
             body = strip_number(text) if block.entry == "number" else text  # "(1) ..." kept as written
-            base = f"{unit}, para. {number}" if unit.startswith("annex") and "," not in unit else f"{unit}({number})"
+            named = (unit.startswith("annex") and "," not in unit) or _PROVISION.match(unit)
+            base = f"{unit}, para. {number}" if named else f"{unit}({number})"
             self._start(base, unit, "paragraph", _Entry("lead", number, body, self.page))
         elif block.entry == "item":
             self._item(unit, block)
@@ -241,6 +269,12 @@ class _LegalBuilder:
     def _item(self, unit: str, block: Block) -> None:
         entry = _Entry("letter", block.marker, block.text, self.page)
         opened = self.open if self.open is not None and self.open.unit == unit else None
+        if _is_inciso(block.marker):
+            self._inciso(unit, entry, opened)
+            return
+        if opened is not None and opened.kind == "inciso":
+            self._append(entry)  # alínea "a)" of an inciso
+            return
         letters = [e.marker for e in opened.entries if e.kind == "letter"] if opened else []
         if letters and _is_roman_after(block.marker, letters[-1], opened.entries[-1]):
             entry.kind = "roman"
@@ -252,6 +286,54 @@ class _LegalBuilder:
             return
         # An item straight under an article or section is cited on its own: "art. 2(b)".
         self._start(f"{unit}({block.marker})", unit, "item", entry)
+
+    def _inciso(self, unit: str, entry: _Entry, opened: _Passage | None) -> None:
+        """"I – ..." under a § or "Parágrafo único" stays with it; under the article's own
+        text it is cited on its own, like a letter: "art. 2(I)"."""
+        entry.kind = "inciso"
+        if opened is not None and opened.kind == "paragraph":
+            self._append(entry)
+        else:
+            self._start(f"{unit}({entry.marker})", unit, "inciso", entry)
+
+    def _inline_unit(self, block: Block) -> bool:
+        """Units that open inside body text: "Art. 1º Esta Lei ...", "§ 1º ...", "Parágrafo único. ..."
+
+        Returns True when the block was consumed (an article's own title line, as a PDF gives
+        "Artículo 2. Definiciones." in body text)."""
+        plain = clean_inline(block.text)
+        opening = _INLINE_ARTICLE.match(plain) or _PROVISION.match(plain)
+        # "Disposición final segunda. Entrada en vigor." (not "Disposición final de la Ley 1/2000 ...")
+        if opening and (opening.re is _INLINE_ARTICLE or plain[opening.end() : opening.end() + 1] in (".", ":", "–", "—")):
+            head = unit_heading(plain)
+            if head is None or head.kind not in ("article", "provision"):
+                return False
+            label, rest = plain[: opening.end()].strip(), plain[opening.end():].lstrip(".:–—- ")
+            title, body = _leading_title(rest)
+            while self.stack and self.stack[-1].rank >= head.rank:
+                self.stack.pop()
+            head.text = f"{label.rstrip('.')} {title}".strip().rstrip(".") if title else label.rstrip(".")
+            self.stack.append(head)
+            self.open, self.last, self.gap, self.in_recitals = None, None, False, False
+            self.fresh_head = False
+            if not title and head.kind == "article":
+                return False  # "Art. 1º Esta Lei ...": the article's text, a passage of its own
+            if body:  # "Artículo 4. Comunicación directa. Las autoridades ...": the rest is its text
+                self._start(self._unit(), self._unit(), "text", _Entry("plain", "", body, self.page))
+            return True
+        article = self._find("article")
+        if article is None or self._find("§", "annex") or self._find("provision"):
+            return False
+        if m := _INLINE_PARAGRAPH_SIGN.match(plain):
+            base = f"{self._unit()}, § {m.group(1)}"
+        elif _SOLE_PARAGRAPH.match(plain):
+            base = f"{self._unit()}, sole para."
+        else:
+            return False
+        self.fresh_head = False
+        self.gap = False
+        self._start(base, self._unit(), "paragraph", _Entry("plain", "", block.text, self.page))
+        return True
 
     def _start(self, base: str, unit: str, kind: str, entry: _Entry) -> None:
         self.open = _Passage(base, unit, kind, self.section, [entry])
@@ -287,6 +369,40 @@ class _LegalBuilder:
                 if text:
                     out.append(Chunk(len(out), kind, with_page(locator, page), passage.section, text, page, passage.unit))
         return out
+
+
+def _inline_article(block: Block) -> bool:
+    return block.kind == "body" and block.entry == "plain" and bool(_INLINE_ARTICLE.match(clean_inline(block.text)))
+
+
+# words that start a sentence of an article's text ("Art. 13. Esta Lei entra em vigor..."),
+# never its title ("Artículo 2. Definiciones.", "Artículo 5. Acuerdo de constitución.")
+_SENTENCE_STARTS = {
+    "the", "this", "these", "a", "an", "each", "every", "no", "any", "o", "os", "as", "el", "la", "los", "las",
+    "le", "les", "l", "un", "una", "une", "um", "uma", "este", "esta", "estos", "estas", "esse", "essa", "cada",
+    "todo", "toda", "todos", "tout", "toute", "tous", "toutes", "ce", "cette", "ces", "nenhum", "nenhuma",
+    "ninguno", "ninguna", "aucun", "aucune", "il", "elle", "ils", "se", "não", "ne", "compete", "cabe", "fica",
+    "ficam", "é", "são", "será", "serão", "lo", "en", "em", "na", "no", "nos", "por", "para", "pour",
+}
+
+
+def _leading_title(rest: str) -> tuple[str, str]:
+    """("Definiciones.", "") or ("Comunicación directa.", "Las autoridades ...") when the text
+    after "Artículo N." starts with the article's title; ("", rest) when it is the text itself."""
+    m = re.match(r"^([^.;:,!?]+\.)(?:\s+|$)", rest)
+    if not m:
+        return "", rest
+    title = m.group(1)
+    words = re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", title)
+    first = words[0].casefold() if words else ""
+    if not 0 < len(words) <= 8 or first in _SENTENCE_STARTS or any(re.search(r"-(?:se|lo|la|los|las)$", w) for w in words):
+        return "", rest
+    return title, rest[m.end():].strip()
+
+
+def _is_inciso(marker: str) -> bool:
+    """Brazilian incisos are capital roman numerals ("I –"); letters and "(i)" are lower case."""
+    return bool(marker) and marker.isupper() and all(ch in "IVXLC" for ch in marker)
 
 
 def _joins(open_passage: _Passage, plain: str) -> bool:

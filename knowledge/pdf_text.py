@@ -17,6 +17,8 @@ from .legal_units import unit_heading
 from .markdown_blocks import ends_sentence, glue
 
 _STRUCTURAL = re.compile(r"^(?:\d{1,3}\.\s+\S|\(\d{1,3}\)\s|\([a-z]{1,2}\)\s|\([ivxlc]{1,6}\)\s|[-•▪●◦–]\s)")
+# Spanish, French and Portuguese laws: "a) ", "I – " (inciso), "§ 1º", "Parágrafo único"
+_GAZETTE_ITEM = re.compile(r"^(?:[a-z]\)\s|[IVXLC]{1,6}\s[–—-]\s|§\s*\d|Parágrafo único\b)")
 _NEW_PARAGRAPH = re.compile(r"^\d{1,3}\.\s+[A-Z“\"(]")
 _DOTTED = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s+[A-Z]")  # "2.3 Indicators in financial data"
 _CHAPTER = re.compile(r"^(?:[IVXLC]+|[A-Z])\.\s+\S")
@@ -141,6 +143,8 @@ class _Reflow:
 
     def _breaks(self, previous: str, line: str, current: _Block, rest: list[str]) -> bool:
         """Whether `line` starts a new block rather than continuing the one being built."""
+        if _GAZETTE_ITEM.match(line) and _ends(current.text):
+            return True
         if _NEW_PARAGRAPH.match(line):  # "65. The ..." starts a paragraph even after a heading
             return True
         if _ends(current.text) and (_STRUCTURAL.match(line) or self._heading_line(line, rest)):
