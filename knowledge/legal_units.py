@@ -371,40 +371,6 @@ class _LegalBuilder:
         return out
 
 
-def _inline_article(block: Block) -> bool:
-    return block.kind == "body" and block.entry == "plain" and bool(_INLINE_ARTICLE.match(clean_inline(block.text)))
-
-
-# words that start a sentence of an article's text ("Art. 13. Esta Lei entra em vigor..."),
-# never its title ("Artículo 2. Definiciones.", "Artículo 5. Acuerdo de constitución.")
-_SENTENCE_STARTS = {
-    "the", "this", "these", "a", "an", "each", "every", "no", "any", "o", "os", "as", "el", "la", "los", "las",
-    "le", "les", "l", "un", "una", "une", "um", "uma", "este", "esta", "estos", "estas", "esse", "essa", "cada",
-    "todo", "toda", "todos", "tout", "toute", "tous", "toutes", "ce", "cette", "ces", "nenhum", "nenhuma",
-    "ninguno", "ninguna", "aucun", "aucune", "il", "elle", "ils", "se", "não", "ne", "compete", "cabe", "fica",
-    "ficam", "é", "são", "será", "serão", "lo", "en", "em", "na", "no", "nos", "por", "para", "pour",
-}
-
-
-def _leading_title(rest: str) -> tuple[str, str]:
-    """("Definiciones.", "") or ("Comunicación directa.", "Las autoridades ...") when the text
-    after "Artículo N." starts with the article's title; ("", rest) when it is the text itself."""
-    m = re.match(r"^([^.;:,!?]+\.)(?:\s+|$)", rest)
-    if not m:
-        return "", rest
-    title = m.group(1)
-    words = re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", title)
-    first = words[0].casefold() if words else ""
-    if not 0 < len(words) <= 8 or first in _SENTENCE_STARTS or any(re.search(r"-(?:se|lo|la|los|las)$", w) for w in words):
-        return "", rest
-    return title, rest[m.end():].strip()
-
-
-def _is_inciso(marker: str) -> bool:
-    """Brazilian incisos are capital roman numerals ("I –"); letters and "(i)" are lower case."""
-    return bool(marker) and marker.isupper() and all(ch in "IVXLC" for ch in marker)
-
-
 def _joins(open_passage: _Passage, plain: str) -> bool:
     """Unmarked text joins the open passage after a list (closing words) or a ":" lead-in."""
     last = open_passage.entries[-1]
@@ -481,3 +447,40 @@ def _parts(kind: str, label: str, text: str, page: str, max_chars: int) -> list[
     if len(parts) == 1:
         return [(kind, label, text, page)]
     return [(kind, f"{label} (part {i})", p, page) for i, p in enumerate(parts, 1)]
+
+
+# --- Spanish, French and Portuguese laws -------------------------------------------
+
+
+def _inline_article(block: Block) -> bool:
+    return block.kind == "body" and block.entry == "plain" and bool(_INLINE_ARTICLE.match(clean_inline(block.text)))
+
+
+# words that start a sentence of an article's text ("Art. 13. Esta Lei entra em vigor..."),
+# never its title ("Artículo 2. Definiciones.", "Artículo 5. Acuerdo de constitución.")
+_SENTENCE_STARTS = {
+    "the", "this", "these", "a", "an", "each", "every", "no", "any", "o", "os", "as", "el", "la", "los", "las",
+    "le", "les", "l", "un", "una", "une", "um", "uma", "este", "esta", "estos", "estas", "esse", "essa", "cada",
+    "todo", "toda", "todos", "tout", "toute", "tous", "toutes", "ce", "cette", "ces", "nenhum", "nenhuma",
+    "ninguno", "ninguna", "aucun", "aucune", "il", "elle", "ils", "se", "não", "ne", "compete", "cabe", "fica",
+    "ficam", "é", "são", "será", "serão", "lo", "en", "em", "na", "no", "nos", "por", "para", "pour",
+}
+
+
+def _leading_title(rest: str) -> tuple[str, str]:
+    """("Definiciones.", "") or ("Comunicación directa.", "Las autoridades ...") when the text
+    after "Artículo N." starts with the article's title; ("", rest) when it is the text itself."""
+    m = re.match(r"^([^.;:,!?]+\.)(?:\s+|$)", rest)
+    if not m:
+        return "", rest
+    title = m.group(1)
+    words = re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", title)
+    first = words[0].casefold() if words else ""
+    if not 0 < len(words) <= 8 or first in _SENTENCE_STARTS or any(re.search(r"-(?:se|lo|la|los|las)$", w) for w in words):
+        return "", rest
+    return title, rest[m.end():].strip()
+
+
+def _is_inciso(marker: str) -> bool:
+    """Brazilian incisos are capital roman numerals ("I –"); letters and "(i)" are lower case."""
+    return bool(marker) and marker.isupper() and all(ch in "IVXLC" for ch in marker)

@@ -17,8 +17,6 @@ from .legal_units import unit_heading
 from .markdown_blocks import ends_sentence, glue
 
 _STRUCTURAL = re.compile(r"^(?:\d{1,3}\.\s+\S|\(\d{1,3}\)\s|\([a-z]{1,2}\)\s|\([ivxlc]{1,6}\)\s|[-•▪●◦–]\s)")
-# Spanish, French and Portuguese laws: "a) ", "I – " (inciso), "§ 1º", "Parágrafo único"
-_GAZETTE_ITEM = re.compile(r"^(?:[a-z]\)\s|[IVXLC]{1,6}\s[–—-]\s|§\s*\d|Parágrafo único\b)")
 _NEW_PARAGRAPH = re.compile(r"^\d{1,3}\.\s+[A-Z“\"(]")
 _DOTTED = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s+[A-Z]")  # "2.3 Indicators in financial data"
 _CHAPTER = re.compile(r"^(?:[IVXLC]+|[A-Z])\.\s+\S")
@@ -26,6 +24,8 @@ _PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$", re
 _FOOTNOTE_LINE = re.compile(r"^(\d{1,3}|\*{1,3})\s+([A-Z*“\"(].*)$")
 _EDGE = 3  # lines at the top and bottom of a page where running headers/footers live
 _SHORT_LINE = 0.7  # a line shorter than this share of the usual width ends its paragraph
+# Spanish, French and Portuguese laws: "a) ", "I – " (inciso), "§ 1º", "Parágrafo único"
+_GAZETTE_ITEM = re.compile(r"^(?:[a-z]\)\s|[IVXLC]{1,6}\s[–—-]\s|§\s*\d|Parágrafo único\b)")
 
 
 @dataclass

@@ -63,11 +63,12 @@ def _asker(corpus: Path, names: list[str], fmt: str):
     data_dir = Path(tempfile.mkdtemp(prefix=f"jitbot-structure-{fmt}-"))
     services = Services(Settings(data_dir=data_dir))
     services.mark_initialised()  # no sample knowledge base: only the corpus
+    stems: dict[str, str] = {}  # document id -> name ("protocol.lo.docx" may get another id)
     for name in names:
         result = services.knowledge_base.add_file(corpus / f"{name}.{fmt}")
         assert result.status == "added", result.line()
-    service = services.answer_service
-    stems = {d["id"]: d["id"] for d in services.catalogue.documents()}
+        stems[result.document_id or name] = name
+    service = services.answer_service_with(generate=False)  # retrieval only: no language model
 
     def ask(question: str) -> list[tuple[str, str]]:
         answer = service.answer(question)
