@@ -206,14 +206,14 @@ class _LegalBuilder:
             return True
         if self.last and not ends_sentence(self.last.text):
             return False  # the rest of a cut sentence
-        return unit_heading(text) is not None or (self.fresh_head and text[:1].isupper())
+        return unit_heading(text) is not None or (self.fresh_head and text[:1].isupper()) or _is_preamble(text)
 
     def _heading(self, block: Block) -> None:
         text = clean_inline(block.text)
         if not text or title_text(block.text).casefold() == self.title:
             return  # the title line (also repeated as a running title) is no heading
         head = unit_heading(text)
-        if not self.passages and head is None and not self.stack:
+        if not self.passages and head is None and not self.stack and not _is_preamble(text):
             return  # the lines of the title block (a PDF sets a long title on several lines)
         if head is None and self.fresh_head and self.stack:
             # "Article 9" then "Joint investigations": the article's own title.
@@ -484,3 +484,8 @@ def _leading_title(rest: str) -> tuple[str, str]:
 def _is_inciso(marker: str) -> bool:
     """Brazilian incisos are capital roman numerals ("I –"); letters and "(i)" are lower case."""
     return bool(marker) and marker.isupper() and all(ch in "IVXLC" for ch in marker)
+
+
+def _is_preamble(text: str) -> bool:
+    """"Preámbulo", "Préambule", "Exposición de motivos": a heading even where a PDF has no styles."""
+    return bool(re.fullmatch(r"(?:preámbulo|preâmbulo|préambule|preamble|exposición de motivos|exposé des motifs)", text, re.I))
