@@ -125,7 +125,9 @@ def is_legal(blocks: list[Block]) -> bool:
 
 def chunk_legal(blocks: list[Block], title: str, *, max_chars: int = 1200) -> list[Chunk]:
     if unit_heading(title) is not None:
-        title = ""  # the first heading was taken for the title (a PDF lost the real one): it is a unit
+        # the first heading was taken for the title (a PDF lost the real one): it is a unit;
+        # the title is then the unpunctuated line the document opens with, if any
+        title = _opening_line(blocks)
     builder = _LegalBuilder(title, blocks)
     for block in blocks:
         deadline.check()
@@ -312,7 +314,7 @@ class _LegalBuilder:
             title, body = _leading_title(rest)
             while self.stack and self.stack[-1].rank >= head.rank:
                 self.stack.pop()
-            head.text = f"{label.rstrip('.')} {title}".strip().rstrip(".") if title else label.rstrip(".")
+            head.text = f"{label} {title}".rstrip(".") if title else label.rstrip(".")
             self.stack.append(head)
             self.open, self.last, self.gap, self.in_recitals = None, None, False, False
             self.fresh_head = False
@@ -489,3 +491,15 @@ def _is_inciso(marker: str) -> bool:
 def _is_preamble(text: str) -> bool:
     """"Preámbulo", "Préambule", "Exposición de motivos": a heading even where a PDF has no styles."""
     return bool(re.fullmatch(r"(?:preámbulo|preâmbulo|préambule|preamble|exposición de motivos|exposé des motifs)", text, re.I))
+
+
+def _opening_line(blocks: list[Block]) -> str:
+    """"Ley 7/2025, de 14 de marzo, de ..." printed before the first heading, as a PDF gives it."""
+    for block in blocks:
+        if block.kind == "heading":
+            return ""
+        if block.kind == "body":
+            text = clean_inline(block.text)
+            plain_line = block.entry == "plain" and len(text) <= 200 and not re.search(r"[.:;,]$", text)
+            return text if plain_line and unit_heading(text) is None else ""
+    return ""
