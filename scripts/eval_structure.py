@@ -2,8 +2,6 @@
 
     python scripts/eval_structure.py                       # locators, crossings, headings, pages
     HF_HUB_OFFLINE=1 python scripts/eval_structure.py --questions tests/fixtures/structure/questions.jsonl
-    python scripts/eval_structure.py --corpus tests/fixtures/structure_heldout \
-        --names protocol code manual review directive --formats md html docx pdf lo.docx lo.pdf
 
 The second form loads the five documents of each format into a fresh temporary knowledge
 base (real model, as `jitbot kb add` does) and asks each question: the right passage first
@@ -29,46 +27,32 @@ NAMES = ["treaty", "law", "guide", "report", "regulation"]
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--corpus", type=Path, default=CORPUS, help="folder holding NAME.md, NAME.pdf...")
-    parser.add_argument("--names", nargs="+", default=NAMES, help="document names (file stems)")
-    parser.add_argument("--formats", nargs="+", default=list(FORMATS), help='"md", "pdf", "lo.docx"...')
     parser.add_argument("--questions", type=Path)
-    parser.add_argument("--no-structure", action="store_true", help="only the question figures")
     parser.add_argument("--show-problems", action="store_true")
     args = parser.parse_args()
-    for name in args.names:
-        for fmt in args.formats:
-            if not (args.corpus / f"{name}.{fmt}").is_file():
-                parser.error(f"{args.corpus / f'{name}.{fmt}'}: no such file")
-    if not args.no_structure:
-        _structure(args)
-    if args.questions:
-        questions = [json.loads(line) for line in args.questions.read_text().splitlines() if line.strip()]
-        for fmt in args.formats:
-            print(json.dumps(question_figures(fmt, questions, _asker(args.corpus, args.names, fmt)).as_dict()), flush=True)
-
-
-def _structure(args) -> None:
-    figures, problems = structure_figures(args.corpus, args.names, args.formats)
+    figures, problems = structure_figures(CORPUS, NAMES)
     for f in figures:
         print(json.dumps(f.as_dict()))
     if args.show_problems:
         print("\n".join(problems))
+    if args.questions:
+        questions = [json.loads(line) for line in args.questions.read_text().splitlines() if line.strip()]
+        for fmt in FORMATS:
+            print(json.dumps(question_figures(fmt, questions, _asker(fmt)).as_dict()))
 
 
-def _asker(corpus: Path, names: list[str], fmt: str):
+def _asker(fmt: str):
     from bot.services import Services
     from bot.settings import Settings
 
     data_dir = Path(tempfile.mkdtemp(prefix=f"jitbot-structure-{fmt}-"))
     services = Services(Settings(data_dir=data_dir))
     services.mark_initialised()  # no sample knowledge base: only the corpus
-    stems: dict[str, str] = {}  # document id -> name ("protocol.lo.docx" may get another id)
-    for name in names:
-        result = services.knowledge_base.add_file(corpus / f"{name}.{fmt}")
+    for name in NAMES:
+        result = services.knowledge_base.add_file(CORPUS / f"{name}.{fmt}")
         assert result.status == "added", result.line()
-        stems[result.document_id or name] = name
-    service = services.answer_service_with(generate=False)  # retrieval only: no language model
+    service = services.answer_service
+    stems = {d["id"]: d["id"] for d in services.catalogue.documents()}
 
     def ask(question: str) -> list[tuple[str, str]]:
         answer = service.answer(question)
