@@ -14,36 +14,30 @@ from dataclasses import dataclass, field
 
 from . import deadline
 from .document_model import SECTION_SEPARATOR, Chunk, with_page
+from .gazette_units import (
+    INLINE_ARTICLE,
+    INLINE_PARAGRAPH_SIGN,
+    ORDINAL,
+    PROVISION,
+    SOLE_PARAGRAPH,
+    inline_article,
+    is_inciso,
+    is_preamble,
+    leading_title,
+)
 from .markdown_blocks import Block, clean_inline, ends_sentence, glue, split_sentences, strip_number
 from .structure import continues, roman_value, title_text
 
 _WORD_NUMBER = r"(premier|première|primero|first|\d+[a-z]?(?:[-\s](?:bis|ter|quater))?|[IVXLC]+)"
-_ORDINAL = r"(?:\.?\s?[ºª°])?"  # "Artículo 1.º", "Art. 1º", "§ 2º": an ordinal, not part of the number
 _ARTICLE = re.compile(
-    rf"^(?:article|art\.|artículo|articulo|artigo|artikel)\s+{_WORD_NUMBER}{_ORDINAL}(?=$|[\s.:–—-])", re.I
+    rf"^(?:article|art\.|artículo|articulo|artigo|artikel)\s+{_WORD_NUMBER}{ORDINAL}(?=$|[\s.:–—-])", re.I
 )
 _SECTION = re.compile(r"^(?:section|sec\.|sección|seção)\s+(\d+[A-Za-z]?)(?=$|[\s.:–—-])", re.I)
-_PARAGRAPH_SIGN = re.compile(rf"^§\s*(\d+[a-z]?){_ORDINAL}(?=$|[\s.:–—-])")
+_PARAGRAPH_SIGN = re.compile(rf"^§\s*(\d+[a-z]?){ORDINAL}(?=$|[\s.:–—-])")
 _CHAPTER = re.compile(r"^(?:chapter|chapitre|capítulo|capitulo|kapitel)\s+([IVXLC]+|\d+)(?=$|[\s.:–—-])", re.I)
 _PART = re.compile(r"^(?:part|partie|parte)\s+([IVXLC]+|\d+|[A-Z])(?=$|[\s.:–—-])", re.I)
 _TITLE = re.compile(r"^(?:title|titre|título)\s+([IVXLC]+|\d+)(?=$|[\s.:–—-])", re.I)
 _ANNEX = re.compile(r"^(?:annex|annexe|anexo|appendix)(?:\s+([IVXLC]+|\d+|[A-Z]))?(?=$|[\s.:–—-])", re.I)
-# "Disposición adicional primera", "Disposición final": cited by their own name
-_PROVISION = re.compile(
-    r"^disposici[oó]n\s+(?:adicional|transitoria|derogatoria|final)"
-    r"(?:\s+(?:única|unica|primera|segunda|tercera|cuarta|quinta|sexta|séptima|octava|novena|décima))?"
-    r"(?=$|[\s.:–—-])",
-    re.I,
-)
-# A Brazilian article starts its own text: "Art. 1º Esta Lei ...", "Art. 10. As informações ..."
-_INLINE_ARTICLE = re.compile(
-    rf"^(?:art\.|artigo|artículo|articulo|article)\s+(\d+(?:\s(?:bis|ter|quater))?)"
-    rf"(?:\.?\s?[ºª°]\.?|\.)\s*(?:[–—-]\s*)?(?=[A-ZÀ-Ý«\"“(])",
-    re.I,
-)
-# Inside an article: "§ 1º O pedido ...", "Parágrafo único. ..." (Brazil): the article's paragraphs
-_INLINE_PARAGRAPH_SIGN = re.compile(rf"^§\s*(\d+){_ORDINAL}\.?\s*(?:[–—-]\s*)?(?=\S)")
-_SOLE_PARAGRAPH = re.compile(r"^parágrafo\s+único\b", re.I)
 _NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+(?=[A-ZÀ-Ý])")
 _DOTTED_HEADING = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s+[A-ZÀ-Ý]")
 _SUBSECTION = re.compile(r"^\s*\((\d{1,3}[a-z]?)\)\s+(?=\S)")
@@ -90,7 +84,7 @@ def unit_heading(text: str) -> _Head | None:
             number = m.group(1) or ""
             number = _ORDINALS.get(number.casefold(), number)
             return _Head(kind, number, text, _RANKS[kind])
-    if m := _PROVISION.match(text):
+    if m := PROVISION.match(text):
         return _Head("provision", " ".join(m.group(0).casefold().split()), text, _RANKS["provision"])
     if m := _NUMBERED_HEADING.match(text):
         depth = m.group(1).count(".")
@@ -110,7 +104,7 @@ def is_legal(blocks: list[Block]) -> bool:
     """Whether the document is organised in articles, sections, § or dotted numbered headings."""
     units = dotted = 0
     for block in blocks:
-        if _inline_article(block):
+        if inline_article(block):
             units += 1
             continue
         if block.kind != "heading" and not _heading_like(block):
@@ -140,7 +134,7 @@ class _LegalBuilder:
         self.title = title.casefold()
         self.has_articles = any(
             (b.kind == "heading" or _heading_like(b)) and (h := unit_heading(b.text)) and h.kind == "article"
-            or _inline_article(b)
+            or inline_article(b)
             for b in blocks
         )
         self.stack: list[_Head] = []
@@ -208,14 +202,14 @@ class _LegalBuilder:
             return True
         if self.last and not ends_sentence(self.last.text):
             return False  # the rest of a cut sentence
-        return unit_heading(text) is not None or (self.fresh_head and text[:1].isupper()) or _is_preamble(text)
+        return unit_heading(text) is not None or (self.fresh_head and text[:1].isupper()) or is_preamble(text)
 
     def _heading(self, block: Block) -> None:
         text = clean_inline(block.text)
         if not text or title_text(block.text).casefold() == self.title:
             return  # the title line (also repeated as a running title) is no heading
         head = unit_heading(text)
-        if not self.passages and head is None and not self.stack and not _is_preamble(text):
+        if not self.passages and head is None and not self.stack and not is_preamble(text):
             return  # the lines of the title block (a PDF sets a long title on several lines)
         if head is None and self.fresh_head and self.stack:
             # "Article 9" then "Joint investigations": the article's own title.
@@ -255,7 +249,7 @@ class _LegalBuilder:
             self._start(f"recital {number}", f"recital {number}", "recital", _Entry("lead", number, text, self.page))
         elif number and self._numbered_unit():
             body = strip_number(text) if block.entry == "number" else text  # "(1) ..." kept as written
-            named = (unit.startswith("annex") and "," not in unit) or _PROVISION.match(unit)
+            named = (unit.startswith("annex") and "," not in unit) or PROVISION.match(unit)
             base = f"{unit}, para. {number}" if named else f"{unit}({number})"
             self._start(base, unit, "paragraph", _Entry("lead", number, body, self.page))
         elif block.entry == "item":
@@ -271,7 +265,7 @@ class _LegalBuilder:
     def _item(self, unit: str, block: Block) -> None:
         entry = _Entry("letter", block.marker, block.text, self.page)
         opened = self.open if self.open is not None and self.open.unit == unit else None
-        if _is_inciso(block.marker):
+        if is_inciso(block.marker):
             self._inciso(unit, entry, opened)
             return
         if opened is not None and opened.kind == "inciso":
@@ -304,14 +298,14 @@ class _LegalBuilder:
         Returns True when the block was consumed (an article's own title line, as a PDF gives
         "Artículo 2. Definiciones." in body text)."""
         plain = clean_inline(block.text)
-        opening = _INLINE_ARTICLE.match(plain) or _PROVISION.match(plain)
+        opening = INLINE_ARTICLE.match(plain) or PROVISION.match(plain)
         # "Disposición final segunda. Entrada en vigor." (not "Disposición final de la Ley 1/2000 ...")
-        if opening and (opening.re is _INLINE_ARTICLE or plain[opening.end() : opening.end() + 1] in (".", ":", "–", "—")):
+        if opening and (opening.re is INLINE_ARTICLE or plain[opening.end() : opening.end() + 1] in (".", ":", "–", "—")):
             head = unit_heading(plain)
             if head is None or head.kind not in ("article", "provision"):
                 return False
             label, rest = plain[: opening.end()].strip(), plain[opening.end():].lstrip(".:–—- ")
-            title, body = _leading_title(rest)
+            title, body = leading_title(rest)
             while self.stack and self.stack[-1].rank >= head.rank:
                 self.stack.pop()
             head.text = f"{label} {title}".rstrip(".") if title else label.rstrip(".")
@@ -326,9 +320,9 @@ class _LegalBuilder:
         article = self._find("article")
         if article is None or self._find("§", "annex") or self._find("provision"):
             return False
-        if m := _INLINE_PARAGRAPH_SIGN.match(plain):
+        if m := INLINE_PARAGRAPH_SIGN.match(plain):
             base = f"{self._unit()}, § {m.group(1)}"
-        elif _SOLE_PARAGRAPH.match(plain):
+        elif SOLE_PARAGRAPH.match(plain):
             base = f"{self._unit()}, sole para."
         else:
             return False
@@ -449,48 +443,6 @@ def _parts(kind: str, label: str, text: str, page: str, max_chars: int) -> list[
     if len(parts) == 1:
         return [(kind, label, text, page)]
     return [(kind, f"{label} (part {i})", p, page) for i, p in enumerate(parts, 1)]
-
-
-# --- Spanish, French and Portuguese laws -------------------------------------------
-
-
-def _inline_article(block: Block) -> bool:
-    return block.kind == "body" and block.entry == "plain" and bool(_INLINE_ARTICLE.match(clean_inline(block.text)))
-
-
-# words that start a sentence of an article's text ("Art. 13. Esta Lei entra em vigor..."),
-# never its title ("Artículo 2. Definiciones.", "Artículo 5. Acuerdo de constitución.")
-_SENTENCE_STARTS = {
-    "the", "this", "these", "a", "an", "each", "every", "no", "any", "o", "os", "as", "el", "la", "los", "las",
-    "le", "les", "l", "un", "una", "une", "um", "uma", "este", "esta", "estos", "estas", "esse", "essa", "cada",
-    "todo", "toda", "todos", "tout", "toute", "tous", "toutes", "ce", "cette", "ces", "nenhum", "nenhuma",
-    "ninguno", "ninguna", "aucun", "aucune", "il", "elle", "ils", "se", "não", "ne", "compete", "cabe", "fica",
-    "ficam", "é", "são", "será", "serão", "lo", "en", "em", "na", "no", "nos", "por", "para", "pour",
-}
-
-
-def _leading_title(rest: str) -> tuple[str, str]:
-    """("Definiciones.", "") or ("Comunicación directa.", "Las autoridades ...") when the text
-    after "Artículo N." starts with the article's title; ("", rest) when it is the text itself."""
-    m = re.match(r"^([^.;:,!?]+\.)(?:\s+|$)", rest)
-    if not m:
-        return "", rest
-    title = m.group(1)
-    words = re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", title)
-    first = words[0].casefold() if words else ""
-    if not 0 < len(words) <= 8 or first in _SENTENCE_STARTS or any(re.search(r"-(?:se|lo|la|los|las)$", w) for w in words):
-        return "", rest
-    return title, rest[m.end():].strip()
-
-
-def _is_inciso(marker: str) -> bool:
-    """Brazilian incisos are capital roman numerals ("I –"); letters and "(i)" are lower case."""
-    return bool(marker) and marker.isupper() and all(ch in "IVXLC" for ch in marker)
-
-
-def _is_preamble(text: str) -> bool:
-    """"Preámbulo", "Préambule", "Exposición de motivos": a heading even where a PDF has no styles."""
-    return bool(re.fullmatch(r"(?:preámbulo|preâmbulo|préambule|preamble|exposición de motivos|exposé des motifs)", text, re.I))
 
 
 def _opening_line(blocks: list[Block]) -> str:

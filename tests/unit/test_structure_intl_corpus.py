@@ -16,7 +16,13 @@ import pytest
 
 from knowledge.chunking import chunk_text
 from knowledge.loaders import load_document
-from retrieval.structure_eval import FORMATS, FormatFigures, bare_locator, check_document, locator_matches
+from retrieval.structure_eval import (
+    FORMATS,
+    FormatFigures,
+    bare_locator,
+    check_document,
+    locator_matches,
+)
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "structure_intl"
 NAMES = ["ley", "convention", "lei"]
