@@ -12,7 +12,8 @@ import re
 
 from .markdown_blocks import Block, clean_inline
 
-ORDINAL = r"(?:\.?\s?[ºª°])?"  # "Artículo 1.º", "Art. 1º", "§ 2º": an ordinal, not part of the number
+# "Artículo 1.º", "Art. 1º", "§ 2º", "Article 1er": an ordinal, not part of the number
+ORDINAL = r"(?:\.?\s?[ºª°]|er(?=\s))?"
 # "Disposición adicional primera", "Disposición final": cited by their own name
 PROVISION = re.compile(
     r"^disposici[oó]n\s+(?:adicional|transitoria|derogatoria|final)"
@@ -23,7 +24,7 @@ PROVISION = re.compile(
 # A Brazilian article starts its own text: "Art. 1º Esta Lei ...", "Art. 10. As informações ..."
 INLINE_ARTICLE = re.compile(
     r"^(?:art\.|artigo|artículo|articulo|article)\s+(\d+(?:\s(?:bis|ter|quater))?)"
-    r"(?:\.?\s?[ºª°]\.?|\.)\s*(?:[–—-]\s*)?(?=[A-ZÀ-Ý«\"“(])",
+    r"(?:\.?\s?[ºª°]\.?|(?-i:o)(?=\s)|\.)\s*(?:[–—-]\s*)?(?=[A-ZÀ-Ý«\"“(])",  # "Art. 1o": º became o
     re.I,
 )
 # Inside an article: "§ 1º O pedido ...", "Parágrafo único. ..." (Brazil): the article's paragraphs
@@ -68,3 +69,8 @@ def is_inciso(marker: str) -> bool:
 def is_preamble(text: str) -> bool:
     """"Preámbulo", "Préambule", "Exposición de motivos": a heading even where a PDF has no styles."""
     return bool(re.fullmatch(r"(?:preámbulo|preâmbulo|préambule|preamble|exposición de motivos|exposé des motifs)", text, re.I))
+
+
+def plain_number(number: str) -> str:
+    """"1o" (a Brazilian "1º" whose º was typed or extracted as the letter o) is article 1."""
+    return number[:-1] if re.fullmatch(r"\d+o", number) else number

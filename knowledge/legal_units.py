@@ -24,6 +24,7 @@ from .gazette_units import (
     is_inciso,
     is_preamble,
     leading_title,
+    plain_number,
 )
 from .markdown_blocks import Block, clean_inline, ends_sentence, glue, split_sentences, strip_number
 from .structure import continues, roman_value, title_text
@@ -82,7 +83,7 @@ def unit_heading(text: str) -> _Head | None:
     ):
         if m := pattern.match(text):
             number = m.group(1) or ""
-            number = _ORDINALS.get(number.casefold(), number)
+            number = plain_number(_ORDINALS.get(number.casefold(), number))
             return _Head(kind, number, text, _RANKS[kind])
     if m := PROVISION.match(text):
         return _Head("provision", " ".join(m.group(0).casefold().split()), text, _RANKS["provision"])

@@ -158,6 +158,18 @@ def test_brazilian_inline_articles_paragraphs_incisos_and_alineas():
     assert chunks["art. 3, § 2"].unit == "art. 3"
 
 
+def test_brazilian_ordinals_typed_as_the_letter_o():
+    text = """Lei de teste
+
+Art. 1o Esta Lei estabelece normas sobre a cooperação.
+
+Art. 2o O pedido será escrito.
+
+§ 1o O pedido terá tradução.
+"""
+    assert _locators(text) == ["art. 1", "art. 2", "art. 2, § 1"]
+
+
 def test_article_title_line_in_body_text_is_a_heading_not_a_passage():
     """A PDF gives "Artículo 2. Definiciones." as body text (it ends with a full stop)."""
     text = """Ley de prueba
@@ -207,6 +219,10 @@ def test_unit_headings_with_ordinals():
     assert unit_heading("§ 2º").kind == "§"
     head = unit_heading("Disposición adicional primera. Formación.")
     assert (head.kind, head.number) == ("provision", "disposición adicional primera")
+    assert unit_heading("Article 1er – Objet").number == "1"
+    assert unit_heading("Art. 1o").number == "1"  # "1º" with its º as a letter o
+    assert unit_heading("§ 3o").number == "3"
+    assert unit_heading("Article 12a").number == "12a"
     assert unit_heading("TÍTULO II. Equipos").kind == "title"
     assert unit_heading("CAPÍTULO III").kind == "chapter"
 
