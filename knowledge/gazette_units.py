@@ -21,6 +21,8 @@ PROVISION = re.compile(
     r"(?=$|[\s.:–—-])",
     re.I,
 )
+# In a law made of articles, "Sección 1.ª" / "Seção I" groups articles under a chapter: not a unit
+DIVISION = re.compile(r"^(?:sección|seccion|seção|secao)\s+(\d+|[IVXLC]+)(?=$|[\s.:–—ºª-])", re.I)
 # A Brazilian article starts its own text: "Art. 1º Esta Lei ...", "Art. 10. As informações ..."
 INLINE_ARTICLE = re.compile(
     r"^(?:art\.|artigo|artículo|articulo|article)\s+(\d+(?:\s(?:bis|ter|quater))?)"

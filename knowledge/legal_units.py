@@ -17,6 +17,7 @@ from .document_model import SECTION_SEPARATOR, Chunk, with_page
 from .gazette_units import (
     INLINE_ARTICLE,
     INLINE_PARAGRAPH_SIGN,
+    DIVISION,
     ORDINAL,
     PROVISION,
     SOLE_PARAGRAPH,
@@ -203,13 +204,18 @@ class _LegalBuilder:
             return True
         if self.last and not ends_sentence(self.last.text):
             return False  # the rest of a cut sentence
-        return unit_heading(text) is not None or (self.fresh_head and text[:1].isupper()) or is_preamble(text)
+        return (
+            unit_heading(text) is not None or (self.fresh_head and text[:1].isupper()) or is_preamble(text)
+            or bool(self.has_articles and DIVISION.match(text))
+        )
 
     def _heading(self, block: Block) -> None:
         text = clean_inline(block.text)
         if not text or title_text(block.text).casefold() == self.title:
             return  # the title line (also repeated as a running title) is no heading
         head = unit_heading(text)
+        if (head is None or head.kind == "section") and self.has_articles and (m := DIVISION.match(text)):
+            head = _Head("division", m.group(1), text, 3)  # "Sección 1.ª", "Seção I": groups articles
         if not self.passages and head is None and not self.stack and not is_preamble(text):
             return  # the lines of the title block (a PDF sets a long title on several lines)
         if head is None and self.fresh_head and self.stack:
@@ -222,7 +228,7 @@ class _LegalBuilder:
         while self.stack and self.stack[-1].rank >= head.rank:
             self.stack.pop()
         self.stack.append(head)
-        self.fresh_head = head.kind in ("article", "section", "§", "chapter", "part", "title", "annex", "provision") and (
+        self.fresh_head = head.kind in ("article", "section", "§", "chapter", "part", "title", "annex", "provision", "division") and (
             text.casefold().rstrip(".") == f"{text.split()[0]} {head.number}".casefold()
         )
         self.in_recitals = False

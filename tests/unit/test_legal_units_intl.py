@@ -170,6 +170,46 @@ Art. 2o O pedido será escrito.
     assert _locators(text) == ["art. 1", "art. 2", "art. 2, § 1"]
 
 
+def test_seccion_and_secao_group_articles_under_a_chapter():
+    spanish = """# Ley de prueba
+
+### CAPÍTULO II. Autoridades
+
+#### Sección 1.ª Autoridad central
+
+#### Artículo 3. Registro.
+
+1. El Ministerio llevará un registro.
+
+#### Artículo 4. Plazos.
+
+La autoridad acusará recibo en cinco días.
+"""
+    chunks = _by_locator(spanish)
+    assert list(chunks) == ["art. 3(1)", "art. 4"]
+    assert chunks["art. 4"].section == "CAPÍTULO II. Autoridades › Sección 1.ª Autoridad central › Artículo 4. Plazos."
+    brazilian = """# Lei de teste
+
+## CAPÍTULO II
+
+## DO PEDIDO
+
+## Seção I
+
+## Da Forma
+
+Art. 4º O pedido será escrito.
+
+Art. 5º O pedido será traduzido.
+"""
+    chunks = _by_locator(brazilian)
+    assert list(chunks) == ["art. 4", "art. 5"]
+    assert chunks["art. 5"].section == "CAPÍTULO II – DO PEDIDO › Seção I – Da Forma › Art. 5º"
+    # as a PDF gives it: no heading marks at all
+    flat = brazilian.replace("# ", "").replace("#", "")
+    assert _by_locator(flat)["art. 5"].section == "CAPÍTULO II – DO PEDIDO › Seção I – Da Forma › Art. 5º"
+
+
 def test_article_title_line_in_body_text_is_a_heading_not_a_passage():
     """A PDF gives "Artículo 2. Definiciones." as body text (it ends with a full stop)."""
     text = """Ley de prueba
