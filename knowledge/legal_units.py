@@ -14,13 +14,28 @@ from dataclasses import dataclass, field
 
 from . import deadline
 from .document_model import SECTION_SEPARATOR, Chunk, with_page
+from .gazette_units import (
+    INLINE_ARTICLE,
+    INLINE_PARAGRAPH_SIGN,
+    DIVISION,
+    ORDINAL,
+    PROVISION,
+    SOLE_PARAGRAPH,
+    inline_article,
+    is_inciso,
+    is_preamble,
+    leading_title,
+    plain_number,
+)
 from .markdown_blocks import Block, clean_inline, ends_sentence, glue, split_sentences, strip_number
 from .structure import continues, roman_value, title_text
 
 _WORD_NUMBER = r"(premier|première|primero|first|\d+[a-z]?(?:[-\s](?:bis|ter|quater))?|[IVXLC]+)"
-_ARTICLE = re.compile(rf"^(?:article|art\.|artículo|articulo|artigo|artikel)\s+{_WORD_NUMBER}(?=$|[\s.:–—-])", re.I)
+_ARTICLE = re.compile(
+    rf"^(?:article|art\.|artículo|articulo|artigo|artikel)\s+{_WORD_NUMBER}{ORDINAL}(?=$|[\s.:–—-])", re.I
+)
 _SECTION = re.compile(r"^(?:section|sec\.|sección|seção)\s+(\d+[A-Za-z]?)(?=$|[\s.:–—-])", re.I)
-_PARAGRAPH_SIGN = re.compile(r"^§\s*(\d+[a-z]?)(?=$|[\s.:–—-])")
+_PARAGRAPH_SIGN = re.compile(rf"^§\s*(\d+[a-z]?){ORDINAL}(?=$|[\s.:–—-])")
 _CHAPTER = re.compile(r"^(?:chapter|chapitre|capítulo|capitulo|kapitel)\s+([IVXLC]+|\d+)(?=$|[\s.:–—-])", re.I)
 _PART = re.compile(r"^(?:part|partie|parte)\s+([IVXLC]+|\d+|[A-Z])(?=$|[\s.:–—-])", re.I)
 _TITLE = re.compile(r"^(?:title|titre|título)\s+([IVXLC]+|\d+)(?=$|[\s.:–—-])", re.I)
@@ -32,12 +47,12 @@ _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _ORDINALS = {"premier": "1", "première": "1", "primero": "1", "first": "1"}
 
 # rank in the heading path: a new heading closes those of the same or a lower rank
-_RANKS = {"part": 0, "annex": 0, "title": 1, "chapter": 2, "article": 4, "section": 4, "§": 4}
+_RANKS = {"part": 0, "annex": 0, "provision": 0, "title": 1, "chapter": 2, "article": 4, "section": 4, "§": 4}
 
 
 @dataclass
 class _Head:
-    kind: str  # part | title | chapter | article | section | § | annex | numbered | plain
+    kind: str  # part | title | chapter | article | section | § | annex | provision | numbered | plain
     number: str
     text: str
     rank: float
@@ -69,8 +84,10 @@ def unit_heading(text: str) -> _Head | None:
     ):
         if m := pattern.match(text):
             number = m.group(1) or ""
-            number = _ORDINALS.get(number.casefold(), number)
+            number = plain_number(_ORDINALS.get(number.casefold(), number))
             return _Head(kind, number, text, _RANKS[kind])
+    if m := PROVISION.match(text):
+        return _Head("provision", " ".join(m.group(0).casefold().split()), text, _RANKS["provision"])
     if m := _NUMBERED_HEADING.match(text):
         depth = m.group(1).count(".")
         return _Head("numbered", m.group(1), text, 3 + depth / 10)
@@ -92,6 +109,9 @@ def is_legal(blocks: list[Block]) -> bool:
     """Whether the document is organised in articles, sections, § or dotted numbered headings."""
     units = dotted = 0
     for block in blocks:
+        if inline_article(block):
+            units += 1
+            continue
         if block.kind != "heading" and not _heading_like(block):
             continue
         head = unit_heading(block.text)
@@ -104,7 +124,9 @@ def is_legal(blocks: list[Block]) -> bool:
 
 def chunk_legal(blocks: list[Block], title: str, *, max_chars: int = 1200) -> list[Chunk]:
     if unit_heading(title) is not None:
-        title = ""  # the first heading was taken for the title (a PDF lost the real one): it is a unit
+        # the first heading was taken for the title (a PDF lost the real one): it is a unit;
+        # the title is then the unpunctuated line the document opens with, if any
+        title = _opening_line(blocks)
     builder = _LegalBuilder(title, blocks)
     for block in blocks:
         deadline.check()
@@ -117,6 +139,7 @@ class _LegalBuilder:
         self.title = title.casefold()
         self.has_articles = any(
             (b.kind == "heading" or _heading_like(b)) and (h := unit_heading(b.text)) and h.kind == "article"
+            or inline_article(b)
             for b in blocks
         )
         self.stack: list[_Head] = []
@@ -141,10 +164,10 @@ class _LegalBuilder:
         """The locator of the innermost citable unit: "art. 9", "section 2.1", "annex II"..."""
         annex = self._find("annex")
         annex_label = f"annex {annex.number}".strip() if annex else ""
-        head = self._find("article", "section", "§", "numbered")
+        head = self._find("article", "section", "§", "numbered", "provision")
         if head is not None and (annex is None or self.stack.index(head) > self.stack.index(annex)):
             label = {"article": "art.", "§": "§"}.get(head.kind, "section")
-            own = f"{label} {head.number}"
+            own = head.number if head.kind == "provision" else f"{label} {head.number}"
             return f"{annex_label}, {own}" if annex_label else own
         if annex_label:
             return annex_label
@@ -156,7 +179,7 @@ class _LegalBuilder:
 
     def _numbered_unit(self) -> bool:
         """Numbered paragraphs here are the unit's own paragraphs ("art. 9(3)"), not a list."""
-        head = self._find("article", "section", "§", "numbered", "annex")
+        head = self._find("article", "section", "§", "numbered", "annex", "provision")
         return head is not None and head.kind != "numbered"
 
     # --- feeding ------------------------------------------------------------------------
@@ -184,14 +207,19 @@ class _LegalBuilder:
             return True
         if self.last and not ends_sentence(self.last.text):
             return False  # the rest of a cut sentence
-        return unit_heading(text) is not None or (self.fresh_head and text[:1].isupper())
+        return (
+            unit_heading(text) is not None or (self.fresh_head and text[:1].isupper()) or is_preamble(text)
+            or bool(self.has_articles and DIVISION.match(text))
+        )
 
     def _heading(self, block: Block) -> None:
         text = clean_inline(block.text)
         if not text or title_text(block.text).casefold() == self.title:
             return  # the title line (also repeated as a running title) is no heading
         head = unit_heading(text)
-        if not self.passages and head is None and not self.stack:
+        if (head is None or head.kind == "section") and self.has_articles and (m := DIVISION.match(text)):
+            head = _Head("division", m.group(1), text, 3)  # "Sección 1.ª", "Seção I": groups articles
+        if not self.passages and head is None and not self.stack and not is_preamble(text):
             return  # the lines of the title block (a PDF sets a long title on several lines)
         if head is None and self.fresh_head and self.stack:
             # "Article 9" then "Joint investigations": the article's own title.
@@ -203,7 +231,7 @@ class _LegalBuilder:
         while self.stack and self.stack[-1].rank >= head.rank:
             self.stack.pop()
         self.stack.append(head)
-        self.fresh_head = head.kind in ("article", "section", "§", "chapter", "part", "title", "annex") and (
+        self.fresh_head = head.kind in ("article", "section", "§", "chapter", "part", "title", "annex", "provision", "division") and (
             text.casefold().rstrip(".") == f"{text.split()[0]} {head.number}".casefold()
         )
         self.in_recitals = False
@@ -212,6 +240,8 @@ class _LegalBuilder:
     def _body(self, block: Block) -> None:
         text = block.text
         if clean_inline(text).casefold() == self.title:
+            return
+        if block.entry == "plain" and self._inline_unit(block):
             return
         self.fresh_head = False
         plain = clean_inline(text)
@@ -229,7 +259,8 @@ class _LegalBuilder:
             self._start(f"recital {number}", f"recital {number}", "recital", _Entry("lead", number, text, self.page))
         elif number and self._numbered_unit():
             body = strip_number(text) if block.entry == "number" else text  # "(1) ..." kept as written
-            base = f"{unit}, para. {number}" if unit.startswith("annex") and "," not in unit else f"{unit}({number})"
+            named = (unit.startswith("annex") and "," not in unit) or PROVISION.match(unit)
+            base = f"{unit}, para. {number}" if named else f"{unit}({number})"
             self._start(base, unit, "paragraph", _Entry("lead", number, body, self.page))
         elif block.entry == "item":
             self._item(unit, block)
@@ -244,6 +275,12 @@ class _LegalBuilder:
     def _item(self, unit: str, block: Block) -> None:
         entry = _Entry("letter", block.marker, block.text, self.page)
         opened = self.open if self.open is not None and self.open.unit == unit else None
+        if is_inciso(block.marker):
+            self._inciso(unit, entry, opened)
+            return
+        if opened is not None and opened.kind == "inciso":
+            self._append(entry)  # alínea "a)" of an inciso
+            return
         letters = [e.marker for e in opened.entries if e.kind == "letter"] if opened else []
         if letters and _is_roman_after(block.marker, letters[-1], opened.entries[-1]):
             entry.kind = "roman"
@@ -255,6 +292,54 @@ class _LegalBuilder:
             return
         # An item straight under an article or section is cited on its own: "art. 2(b)".
         self._start(f"{unit}({block.marker})", unit, "item", entry)
+
+    def _inciso(self, unit: str, entry: _Entry, opened: _Passage | None) -> None:
+        """"I – ..." under a § or "Parágrafo único" stays with it; under the article's own
+        text it is cited on its own, like a letter: "art. 2(I)"."""
+        entry.kind = "inciso"
+        if opened is not None and opened.kind == "paragraph":
+            self._append(entry)
+        else:
+            self._start(f"{unit}({entry.marker})", unit, "inciso", entry)
+
+    def _inline_unit(self, block: Block) -> bool:
+        """Units that open inside body text: "Art. 1º Esta Lei ...", "§ 1º ...", "Parágrafo único. ..."
+
+        Returns True when the block was consumed (an article's own title line, as a PDF gives
+        "Artículo 2. Definiciones." in body text)."""
+        plain = clean_inline(block.text)
+        opening = INLINE_ARTICLE.match(plain) or PROVISION.match(plain)
+        # "Disposición final segunda. Entrada en vigor." (not "Disposición final de la Ley 1/2000 ...")
+        if opening and (opening.re is INLINE_ARTICLE or plain[opening.end() : opening.end() + 1] in (".", ":", "–", "—")):
+            head = unit_heading(plain)
+            if head is None or head.kind not in ("article", "provision"):
+                return False
+            label, rest = plain[: opening.end()].strip(), plain[opening.end():].lstrip(".:–—- ")
+            title, body = leading_title(rest)
+            while self.stack and self.stack[-1].rank >= head.rank:
+                self.stack.pop()
+            head.text = f"{label} {title}".rstrip(".") if title else label.rstrip(".")
+            self.stack.append(head)
+            self.open, self.last, self.gap, self.in_recitals = None, None, False, False
+            self.fresh_head = False
+            if not title and head.kind == "article":
+                return False  # "Art. 1º Esta Lei ...": the article's text, a passage of its own
+            if body:  # "Artículo 4. Comunicación directa. Las autoridades ...": the rest is its text
+                self._start(self._unit(), self._unit(), "text", _Entry("plain", "", body, self.page))
+            return True
+        article = self._find("article")
+        if article is None or self._find("§", "annex") or self._find("provision"):
+            return False
+        if m := INLINE_PARAGRAPH_SIGN.match(plain):
+            base = f"{self._unit()}, § {m.group(1)}"
+        elif SOLE_PARAGRAPH.match(plain):
+            base = f"{self._unit()}, sole para."
+        else:
+            return False
+        self.fresh_head = False
+        self.gap = False
+        self._start(base, self._unit(), "paragraph", _Entry("plain", "", block.text, self.page))
+        return True
 
     def _start(self, base: str, unit: str, kind: str, entry: _Entry) -> None:
         self.open = _Passage(base, unit, kind, self.section, [entry])
@@ -378,3 +463,15 @@ def _parts(kind: str, label: str, text: str, page: str, max_chars: int) -> list[
     if len(parts) == 1:
         return [(kind, label, text, page)]
     return [(kind, f"{label} (part {i})", p, page) for i, p in enumerate(parts, 1)]
+
+
+def _opening_line(blocks: list[Block]) -> str:
+    """"Ley 7/2025, de 14 de marzo, de ..." printed before the first heading, as a PDF gives it."""
+    for block in blocks:
+        if block.kind == "heading":
+            return ""
+        if block.kind == "body":
+            text = clean_inline(block.text)
+            plain_line = block.entry == "plain" and len(text) <= 200 and not re.search(r"[.:;,]$", text)
+            return text if plain_line and unit_heading(text) is None else ""
+    return ""

@@ -27,6 +27,9 @@ _FOOT_SUP = re.compile(r"^\s*<sup>\s*([^<\s]{1,6})\s*</sup>\s*(?=\S)")
 _FOOT_STAR = re.compile(r"^\s*((?:\\\*)+)\s*(?=\S)")
 _FOOT_UNI = re.compile(r"^\s*([¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s+(?=\S)")
 _FOOT_DEF = re.compile(r"^\s*\[\^([^\]\s]{1,6})\]:\s*(?=\S)")  # markdown "[^12]: text"
+# Spanish, French and Portuguese laws: "a) text" letters and Brazilian incisos "I – text"
+_ITEM_CLOSE = re.compile(r"^\s*([a-z])\)\s+(?=\S)")
+_INCISO = re.compile(r"^\s*([IVXLC]{1,6})\s*[–—-]\s+(?=\S)")
 _WRAPPED = re.compile(r"^(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1$")
 _FENCE = re.compile(r"^\s{0,3}(```+|~~~+)")
 _URL = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
@@ -148,6 +151,9 @@ def _parse_raw_block(lines: list[str]) -> list[Block]:
         elif may_start and (m := _BULLET.match(line)):
             flush()
             cur, parts = Block("body", "", 0, entry="bullet"), [line[m.end():]]
+        elif may_start and (m := _ITEM_CLOSE.match(line) or _INCISO.match(line)):
+            flush()
+            cur, parts = Block("body", "", 0, entry="item", marker=m.group(1)), [line.strip()]
         elif cur is None:
             cur, parts = Block("body", "", 0, entry="plain"), [line]
         else:

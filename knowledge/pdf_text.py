@@ -36,6 +36,8 @@ _BROWSER_EDGE = re.compile(
 _FOOTNOTE_LINE = re.compile(r"^(\d{1,3}|\*{1,3})\s+([A-Z*“\"(].*)$")
 _EDGE = 3  # lines at the top and bottom of a page where running headers/footers live
 _SHORT_LINE = 0.7  # a line shorter than this share of the usual width ends its paragraph
+# Spanish, French and Portuguese laws: "a) ", "I – " (inciso), "§ 1º", "Parágrafo único"
+_GAZETTE_ITEM = re.compile(r"^(?:[a-z]\)\s|[IVXLC]{1,6}\s[–—-]\s|§\s*\d|Parágrafo único\b)")
 
 
 @dataclass
@@ -201,6 +203,8 @@ class _Reflow:
 
     def _breaks(self, previous: str, line: str, current: _Block, rest: list[str]) -> bool:
         """Whether `line` starts a new block rather than continuing the one being built."""
+        if _GAZETTE_ITEM.match(line) and _ends(current.text):
+            return True
         if _NEW_PARAGRAPH.match(line):  # "65. The ..." starts a paragraph even after a heading
             return True
         lead_in = _ends(current.text) or current.text.endswith("—")  # "unless the context requires—"

@@ -34,7 +34,7 @@ def bare_locator(locator: str) -> str:
 
 
 def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", text.casefold())
+    return re.findall(r"[^\W_]+", text.casefold())  # "cooperação" one word, not "coopera" + "o"
 
 
 def _grams(text: str, n: int = 6) -> set[tuple[str, ...]]:
@@ -165,7 +165,7 @@ def locator_matches(locator: str, expected: str) -> bool:
 
 def _unit(expected: str) -> str:
     """The article, section or recital a locator names ("art. 4(2)" -> "art. 4")."""
-    return re.split(r"\(|, para", expected)[0]
+    return re.split(r"\(|, para|, §|, sole para", expected)[0]
 
 
 def question_figures(

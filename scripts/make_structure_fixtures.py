@@ -13,6 +13,13 @@ Each is rendered the way such documents reach us:
 * PDF laid out by reportlab: running header with the title, "Page N" footers, the notes at
   the end, and (for the treaty) a cover page labelled "i" before pages 1, 2, 3...
 
+    python scripts/make_structure_fixtures.py tests/fixtures/structure_intl   # another corpus
+
+Laws in Spanish, French and Portuguese (tests/fixtures/structure_intl) also use "####"
+article headings, "a)" letters and Brazilian "I –" incisos: HTML prints those markers as
+text (as official gazettes do), DOCX numbers them automatically ("%1)", "%1 –"), the PDF
+prints them.
+
 Generated files are committed: CI has no reportlab run, only what .ci/run installs.
 """
 
@@ -21,6 +28,7 @@ from __future__ import annotations
 import html
 import re
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +40,7 @@ _ROMAN = {"i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"}
 
 @dataclass
 class El:
-    kind: str  # title | h2 | h3 | num | alpha | roman | paren | bullet | note | para
+    kind: str  # title | h2 | h3 | h4 | num | alpha | roman | paren | letter | inciso | bullet | note | para
     text: str
     marker: str = ""
 
@@ -41,8 +49,12 @@ def parse(source: str) -> list[El]:
     out: list[El] = []
     for block in re.split(r"\n\s*\n", source.strip()):
         line = " ".join(block.split())
-        if m := re.match(r"^(#{1,3}) (.*)$", line):
-            out.append(El({1: "title", 2: "h2", 3: "h3"}[len(m.group(1))], m.group(2)))
+        if m := re.match(r"^(#{1,4}) (.*)$", line):
+            out.append(El({1: "title", 2: "h2", 3: "h3", 4: "h4"}[len(m.group(1))], m.group(2)))
+        elif m := re.match(r"^([a-z])\) (.*)$", line):  # "a) ..." (Spanish, French, Portuguese)
+            out.append(El("letter", m.group(2), m.group(1)))
+        elif m := re.match(r"^([IVXL]+) – (.*)$", line):  # Brazilian inciso "I – ..."
+            out.append(El("inciso", m.group(2), m.group(1)))
         elif m := re.match(r"^\[\^(\d+)\]: (.*)$", line):
             out.append(El("note", m.group(2), m.group(1)))
         elif m := re.match(r"^(\d+)\. (.*)$", line):
@@ -98,8 +110,12 @@ def to_html(els: list[El]) -> str:
         close_all()
         if e.kind == "title":
             body.append(f"<h1>{html.escape(e.text)}</h1>")
-        elif e.kind in ("h2", "h3"):
+        elif e.kind in ("h2", "h3", "h4"):
             body.append(f"<{e.kind}>{html.escape(e.text)}</{e.kind}>")
+        elif e.kind == "letter":
+            body.append(f'<p class="letra">{e.marker}) {_inline_html(e.text)}</p>')
+        elif e.kind == "inciso":
+            body.append(f'<p class="inciso">{e.marker} – {_inline_html(e.text)}</p>')
         elif e.kind == "paren":
             body.append(f"<p>({e.marker}) {_inline_html(e.text)}</p>")
         elif e.kind == "bullet":
@@ -110,7 +126,7 @@ def to_html(els: list[El]) -> str:
             body.append(f"<p>{_inline_html(e.text)}</p>")
     close_all()
     return (
-        f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+        f"<!DOCTYPE html>\n<html lang='{_language(title)}'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
         "<style>body{font-family:serif}</style></head>\n<body>\n" + "\n".join(body) + "\n</body></html>\n"
     )
 
@@ -123,6 +139,9 @@ _ABSTRACT = {  # abstractNumId: [(numFmt, lvlText) per level]
     92: [("lowerRoman", "(%1)")],
     93: [("decimal", "(%1)")],
     94: [("bullet", "•")],
+    95: [("lowerLetter", "%1)")],
+    96: [("upperRoman", "%1 –"), ("lowerLetter", "%2)")],
+    97: [("decimal", "%1."), ("lowerLetter", "%2)")],
 }
 
 
@@ -168,17 +187,20 @@ def to_docx(els: list[El], path: Path) -> None:
         f'<w:fldSimple {nsdecls("w")} w:instr="PAGE"><w:r><w:t>1</w:t></w:r></w:fldSimple>'
     ))
     lists: dict[str, int] = {}  # the open list per kind; a heading or a plain paragraph ends them
+    gazette = any(e.kind == "letter" for e in els)  # "a)" letters: numbered paragraphs number them too
     last_num = 0  # a numbered list that goes on after a heading (a report's global paragraphs)
     for e in els:
         if e.kind == "title":
             document.add_paragraph(e.text, style="Title")
-        elif e.kind in ("h2", "h3"):
-            document.add_heading(e.text, level=1 if e.kind == "h2" else 2)
+        elif e.kind in ("h2", "h3", "h4"):
+            document.add_heading(e.text, level={"h2": 1, "h3": 2, "h4": 3}[e.kind])
             lists.clear()
+        elif e.kind in ("letter", "inciso"):
+            _number_gazette_item(e, lists, new_list, numbered)
         elif e.kind == "num":
             if "num" not in lists:
                 lists.clear()
-                lists["num"] = last_num if e.marker != "1" and last_num else new_list(90)
+                lists["num"] = last_num if e.marker != "1" and last_num else new_list(97 if gazette else 90)
                 last_num = lists["num"]
             lists.pop("top-alpha", None)
             lists.pop("top-roman", None)
@@ -210,8 +232,34 @@ def to_docx(els: list[El], path: Path) -> None:
         else:
             if not e.text.endswith(":"):
                 lists.clear()
+            lists.pop("inciso", None)  # incisos restart under each article and §
+            lists.pop("letter", None)
             _runs(document.add_paragraph(), e.text)
     document.save(str(path))
+
+
+def _number_gazette_item(e: El, lists: dict[str, int], new_list, numbered) -> None:
+    """"a)" letters under a "1." paragraph, under an inciso or on their own; incisos "I –"."""
+    if e.kind == "inciso":
+        if "inciso" not in lists:
+            lists.clear()
+            lists["inciso"] = new_list(96)
+        numbered(e.text, lists["inciso"], 0)
+    elif "inciso" in lists:
+        numbered(e.text, lists["inciso"], 1)
+    elif "num" in lists:
+        numbered(e.text, lists["num"], 1)
+    else:
+        lists.setdefault("letter", new_list(95))
+        numbered(e.text, lists["letter"], 0)
+
+
+def _language(title: str) -> str:
+    words = set(re.findall(r"\w+", title.casefold()))
+    for lang, marks in (("es", {"ley", "de", "materia"}), ("fr", {"convention", "relative", "aux"}), ("pt", {"lei", "nº"})):
+        if len(words & marks) >= 2:
+            return lang
+    return "en"
 
 
 def _runs(paragraph, text: str) -> None:
@@ -240,6 +288,7 @@ def to_pdf(els: list[El], path: Path, cover: bool) -> None:
     h1 = ParagraphStyle("h1", parent=body, fontName=bold, fontSize=17, leading=21, spaceAfter=14)
     h2 = ParagraphStyle("h2", parent=body, fontName=bold, fontSize=13.5, leading=17, spaceBefore=8)
     h3 = ParagraphStyle("h3", parent=body, fontName=bold, fontSize=12, leading=15, spaceBefore=4)
+    h4 = ParagraphStyle("h4", parent=body, fontName=bold, fontSize=11.5, leading=15, spaceBefore=4)
     title = next(e.text for e in els if e.kind == "title")
 
     def inline(text: str) -> str:
@@ -256,6 +305,12 @@ def to_pdf(els: list[El], path: Path, cover: bool) -> None:
             story.append(Paragraph(html.escape(e.text), h2))
         elif e.kind == "h3":
             story.append(Paragraph(html.escape(e.text), h3))
+        elif e.kind == "h4":
+            story.append(Paragraph(html.escape(e.text), h4))
+        elif e.kind == "letter":
+            story.append(Paragraph(f"{e.marker}) {inline(e.text)}", item))
+        elif e.kind == "inciso":
+            story.append(Paragraph(f"{e.marker} – {inline(e.text)}", body))
         elif e.kind == "num":
             story.append(Paragraph(f"{e.marker}. {inline(e.text)}", body))
         elif e.kind in ("alpha", "paren"):
@@ -307,13 +362,14 @@ def _fonts() -> tuple[str, str, str]:
 
 
 def main() -> None:
-    for source in sorted(SRC.glob("*.md")):
+    out = Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else OUT
+    for source in sorted((out / "src").glob("*.md")):
         els = parse(source.read_text(encoding="utf-8"))
         name = source.stem
-        shutil.copyfile(source, OUT / f"{name}.md")
-        (OUT / f"{name}.html").write_text(to_html(els), encoding="utf-8")
-        to_docx(els, OUT / f"{name}.docx")
-        to_pdf(els, OUT / f"{name}.pdf", cover=name == "treaty")
+        shutil.copyfile(source, out / f"{name}.md")
+        (out / f"{name}.html").write_text(to_html(els), encoding="utf-8")
+        to_docx(els, out / f"{name}.docx")
+        to_pdf(els, out / f"{name}.pdf", cover=name == "treaty")
         print("wrote", name)
 
 
