@@ -205,11 +205,13 @@ class VectorCache:
     sentence vectors are kept (50,000 × 384 floats ≈ 77 MB at most).
     """
 
-    def __init__(self, embedder: Embedder, max_items: int = 50_000):
+    def __init__(self, embedder: Embedder, max_items: int = 50_000, store=None):
         from collections import OrderedDict
 
         self.embedder = embedder
         self.max_items = max_items
+        #: a retrieval.vector_store.SentenceVectorStore shared with other processes, or None
+        self.store = store
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -217,9 +219,16 @@ class VectorCache:
         with self._lock:
             missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
         if missing:
-            fresh = self.embedder.embed_passages(missing)
+            stored = self.store.get(missing) if self.store is not None else {}
+            to_embed = [t for t in missing if t not in stored]
+            fresh = dict(stored)
+            if to_embed:
+                vectors = self.embedder.embed_passages(to_embed)
+                fresh.update(zip(to_embed, vectors))
+                if self.store is not None:
+                    self.store.put(to_embed, vectors)
             with self._lock:
-                for text, vector in zip(missing, fresh):
+                for text, vector in fresh.items():
                     self._vectors[text] = vector
                 while len(self._vectors) > self.max_items:
                     self._vectors.popitem(last=False)
