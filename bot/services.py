@@ -153,11 +153,13 @@ class Services:
     @cached_property
     def answer_service(self):
         from retrieval.answer import AnswerService
+        from retrieval.vector_store import SentenceVectorStore
 
         return AnswerService(
             self.searcher, self.catalogue.served_passages, self.answer_config(),
             generator=self.grounded_answerer, followups=self.followup_rewriter,
             contact_finder=self.directory.for_question,
+            sentence_store=SentenceVectorStore(self.data_dir / "sentence-vectors.db", self.embedder.name),
         )
 
     @cached_property

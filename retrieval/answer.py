@@ -108,9 +108,12 @@ class AnswerService:
         contact_finder: ContactFinder | None = None,
         generator: GroundedAnswerer | None = None,
         followups: FollowupRewriter | None = None,
+        sentence_store=None,
     ):
         self.searcher = searcher
-        self.sentence_vectors = VectorCache(searcher.embedder)
+        #: sentence_store: a retrieval.vector_store.SentenceVectorStore, so that a new process
+        #: does not embed again the sentences an earlier one quoted (None: memory only)
+        self.sentence_vectors = VectorCache(searcher.embedder, store=sentence_store)
         self.lookup = lookup
         self.config = config
         self.contact_finder = contact_finder

@@ -64,6 +64,7 @@ class CachedPassageEmbedder:
         self.inner = embedder
         self.name = embedder.name
         self.backend = embedder.backend
+        self.window_chars = embedder.window_chars
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.hits = 0

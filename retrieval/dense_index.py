@@ -65,13 +65,24 @@ class IndexModelMismatch(RuntimeError):
 
 
 LEGACY_MODEL = {"embedding_model": "bundled:all-MiniLM-L6-v2", "embedding_backend": "sentence-transformers"}
+#: every index written before the window was recorded cut passages at 900 characters
+LEGACY_WINDOW = 900
+#: recorded for "one vector per passage, however long"
+WHOLE = 0
 
 
-def model_record(embedder: Embedder, *, dimension: int | None = None) -> dict:
-    """What a collection records about the model that wrote its vectors."""
+def window_of(embedder: Embedder) -> int | None:
+    return getattr(embedder, "window_chars", LEGACY_WINDOW)
+
+
+def model_record(embedder: Embedder, *, dimension: int | None = None, window: int | None | str = "model") -> dict:
+    """What a collection records about the model that wrote its vectors, and how passages
+    were cut into windows (0: not at all)."""
     record = {"embedding_model": embedder.name, "embedding_backend": embedder.backend}
     if dimension is not None:
         record["embedding_dimension"] = int(dimension)
+    window = window_of(embedder) if window == "model" else window
+    record["embedding_window_chars"] = int(window or WHOLE)
     return record
 
 
@@ -80,13 +91,10 @@ def _passage_of(vector_id: str, metadata: dict | None) -> str:
     return (metadata or {}).get("passage_id") or vector_id.split("::")[0]
 
 
-def windows(text: str, max_chars: int) -> list[str]:
-    """`text` whole if short, else overlapping runs of whole sentences of ~max_chars.
-
-    all-MiniLM-L6-v2 reads at most 256 word pieces (~1,000 characters of English);
-    anything past that would be invisible to the dense search.
-    """
-    if len(text) <= max_chars:
+def windows(text: str, max_chars: int | None) -> list[str]:
+    """`text` whole if short (or `max_chars` is None), else overlapping runs of whole
+    sentences of ~max_chars (the embedder's `window_chars`: what its model can read)."""
+    if max_chars is None or len(text) <= max_chars:
         return [text]
     sentences = split_sentences(text)
     out: list[str] = []
@@ -125,7 +133,6 @@ class DenseIndex:
         url: str | None = None,
         collection: str = "passages",
         client=None,
-        window_chars: int = 900,
         check_model: bool = True,
     ):
         import chromadb
@@ -151,7 +158,6 @@ class DenseIndex:
             path.mkdir(parents=True, exist_ok=True)
             self.client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
         self.embedder = embedder
-        self.window_chars = window_chars
         self.collection_name = collection
         self.check_model = check_model
         self.collection = self._open_collection(self.client)
@@ -192,9 +198,20 @@ class DenseIndex:
                 "(the old index is served until the new one is complete)"
             )
 
-    def _record_model(self, collection, dimension: int) -> None:
+    def window_chars(self, collection=None) -> int | None:
+        """How passages are cut into windows in this collection: as its vectors were cut
+        when it was written (an index written before it was recorded: 900 characters), so
+        one index never mixes two cuts; a new or re-embedded one as its model reads."""
+        collection = collection or self.collection
         meta = collection.metadata or {}
-        if meta.get("embedding_dimension") == dimension and meta.get("embedding_model") == self.embedder.name:
+        if "embedding_window_chars" in meta:
+            return int(meta["embedding_window_chars"]) or None
+        return LEGACY_WINDOW if collection.count() else window_of(self.embedder)
+
+    def _record_model(self, collection, dimension: int, window: int | None) -> None:
+        meta = collection.metadata or {}
+        if (meta.get("embedding_dimension") == dimension and meta.get("embedding_model") == self.embedder.name
+                and "embedding_window_chars" in meta):
             return
         if meta.get("embedding_dimension") not in (None, dimension):
             raise IndexModelMismatch(
@@ -202,7 +219,7 @@ class DenseIndex:
                 f"{self.embedder.name} makes {dimension}: run `jitbot kb reindex`"
             )
         keep = {k: v for k, v in meta.items() if not k.startswith("embedding_") and not k.startswith("hnsw:")}
-        collection.modify(metadata={**keep, **model_record(self.embedder, dimension=dimension)})
+        collection.modify(metadata={**keep, **model_record(self.embedder, dimension=dimension, window=window)})
 
     def reopen(self) -> None:
         """See what another process wrote (e.g. `jitbot kb add` while the bot serves).
@@ -240,17 +257,18 @@ class DenseIndex:
         A passage longer than the model's window gets one vector per window of
         sentences (ids "<passage>::<n>"), so its end is searchable too.
         """
+        target = collection if collection is not None else self.collection
+        window_chars = self.window_chars(target)
         for start in range(0, len(ids), batch_size):
             stop = start + batch_size
             vector_ids, vector_texts, vector_meta = [], [], []
             for pid, text, meta in zip(ids[start:stop], texts[start:stop], metadatas[start:stop]):
-                for n, window in enumerate(windows(text, self.window_chars)):
+                for n, window in enumerate(windows(text, window_chars)):
                     vector_ids.append(f"{pid}::{n}")
                     vector_texts.append(window)
                     vector_meta.append({**meta, "passage_id": pid})
-            target = collection if collection is not None else self.collection
             vectors = _embed_once(self.embedder, vector_texts)
-            self._record_model(target, int(vectors.shape[1]))
+            self._record_model(target, int(vectors.shape[1]), window_chars)
             target.upsert(ids=vector_ids, embeddings=vectors, metadatas=vector_meta)
             if progress:
                 progress(len(ids[start:stop]))

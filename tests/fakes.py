@@ -17,6 +17,7 @@ class HashingEmbedder:
 
     name = "fake-hashing"
     backend = "fake"
+    window_chars: int | None = 900
 
     def __init__(self, dimension: int = 512):
         self.dimension = dimension

