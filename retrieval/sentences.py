@@ -10,7 +10,12 @@ _ABBREVIATIONS = {
     "vol", "ed", "eds", "ibid", "op", "cit", "sect", "sec", "ch", "fig", "mr", "mrs", "ms",
     "dr", "prof", "st", "u.s", "u.k", "e.u", "approx", "incl", "al", "jr", "sr",
 }
-_BOUNDARY = re.compile(r"(?<=[.!?;])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9ÁÉÍÓÚÀÈÌÒÙÂÊÎÔÛÄËÏÖÜÇÑ¿¡(\-•])")
+#: footnote markers printed after a sentence's full stop ("… is formed.¹⁰ Once …")
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_BOUNDARY = re.compile(
+    rf"(?<=[.!?;{_SUPERSCRIPTS}])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9ÁÉÍÓÚÀÈÌÒÙÂÊÎÔÛÄËÏÖÜÇÑ¿¡(\-•])"
+)
+_ENDS_SENTENCE = re.compile(r"[.!?;][\"”’)]?$")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -22,8 +27,11 @@ def split_sentences(text: str) -> list[str]:
     start = 0
     for match in _BOUNDARY.finditer(text):
         candidate = text[start : match.start()].rstrip()
-        last_word = candidate.rsplit(" ", 1)[-1].rstrip(".").lower()
-        if candidate.endswith(".") and (last_word in _ABBREVIATIONS or len(last_word) == 1):
+        core = candidate.rstrip(_SUPERSCRIPTS)
+        if core != candidate and not _ENDS_SENTENCE.search(core):
+            continue  # a footnote marker inside a sentence ("the model,¹⁰ whereby …")
+        last_word = core.rsplit(" ", 1)[-1].rstrip(".").lower()
+        if core.endswith(".") and (last_word in _ABBREVIATIONS or len(last_word) == 1):
             continue
         if candidate:
             pieces.append(candidate)

@@ -20,3 +20,19 @@ def test_abbreviations_do_not_end_sentences():
 def test_whitespace_is_collapsed_and_empty_text_gives_nothing():
     assert split_sentences("  \n ") == []
     assert split_sentences("One   line\nwrapped.") == ["One line wrapped."]
+
+
+def test_a_footnote_marker_after_the_full_stop_still_ends_the_sentence():
+    # Seen in the quick start: the sentence naming the integrated model was quoted glued to
+    # the next one, because its full stop was followed by a footnote number.
+    text = ('The second model is the so-called "integrated model," whereby a mixed team is '
+            "formed.¹⁰ Once the need and legal basis are established, terms are negotiated.")
+    assert split_sentences(text) == [
+        'The second model is the so-called "integrated model," whereby a mixed team is formed.¹⁰',
+        "Once the need and legal basis are established, terms are negotiated.",
+    ]
+
+
+def test_a_footnote_marker_inside_a_sentence_does_not_end_it():
+    text = "The model,¹⁰ Which States adopted widely, is described in the guide."
+    assert split_sentences(text) == [text]
