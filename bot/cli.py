@@ -54,6 +54,8 @@ def ask(services: Services, question: str, as_json: bool, lang: str | None, as_m
 
     scope = reader_scope(services, as_member, reader_networks)
     services.ensure_knowledge_base(stderr_line)
+    if question != "-":
+        services.prepare_answer(question)  # a head start for this process's only answer
     questions = (line for line in sys.stdin) if question == "-" else iter([question])
     failed = False
     for text in questions:

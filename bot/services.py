@@ -151,16 +151,57 @@ class Services:
         return AnswerConfig(**values)
 
     @cached_property
+    def sentence_vectors(self):
+        """Vectors of the sentences answers weigh, kept on disk for the next process."""
+        from retrieval.embeddings import VectorCache
+        from retrieval.vector_store import SentenceVectorStore
+
+        return VectorCache(self.embedder,
+                           store=SentenceVectorStore(self.data_dir / "sentence-vectors.db", self.embedder.name))
+
+    @cached_property
     def answer_service(self):
         from retrieval.answer import AnswerService
-        from retrieval.vector_store import SentenceVectorStore
 
         return AnswerService(
             self.searcher, self.catalogue.served_passages, self.answer_config(),
             generator=self.grounded_answerer, followups=self.followup_rewriter,
             contact_finder=self.directory.for_question,
-            sentence_store=SentenceVectorStore(self.data_dir / "sentence-vectors.db", self.embedder.name),
+            sentence_vectors=self.sentence_vectors,
         )
+
+    def prepare_answer(self, question: str) -> None:
+        """Before a cold process's first answer: open the dense index in a second thread
+        while this one embeds the sentences the answer will probably weigh.
+
+        Opening it imports chromadb (≈ 0.7 s of Python holding the GIL); the embedding
+        engine releases the GIL, so the two overlap (BENCHMARKS.md, issue 11). An error
+        opening the index is raised here, as the answer would have raised it: opening Chroma
+        a second time after a failure (a full disk) fails differently.
+        """
+        import threading
+
+        failures: list[Exception] = []
+
+        def open_dense_index() -> None:
+            try:
+                self.dense_index
+            except Exception as error:  # noqa: BLE001 — re-raised on the calling thread
+                failures.append(error)
+
+        opener = threading.Thread(target=open_dense_index, name="open-dense-index", daemon=True)
+        opener.start()
+        try:
+            from retrieval.prefetch import embed_likely_sentences
+
+            embed_likely_sentences(question, self.lexical_index, self.catalogue.served_passages,
+                                   self.sentence_vectors)
+        except Exception:  # noqa: BLE001 — only a head start; the answer meets any error again
+            pass
+        finally:
+            opener.join()
+        if failures:
+            raise failures[0]
 
     @cached_property
     def ask(self):

@@ -31,7 +31,7 @@ from .glossary import domain_terms, expand_query
 from .question_cues import cues_met, names_unit_of
 from .rerank import answerability
 from .search import HybridSearcher, Mode, SearchResult
-from .sentences import is_question, split_sentences
+from .sentences import quotable_sentences, split_sentences
 
 if TYPE_CHECKING:
     from .generation import GroundedAnswerer
@@ -47,6 +47,8 @@ UNIT_FLOOR_ALLOWANCE = 0.02
 #: how far below the best sentence's score another sentence may be and still be quoted
 SAME_PASSAGE_MARGIN = 0.12
 OTHER_PASSAGE_MARGIN = 0.06
+#: the best passages whose sentences may be quoted
+QUOTED_PASSAGES = 3
 
 
 @dataclass(frozen=True)
@@ -109,11 +111,13 @@ class AnswerService:
         generator: GroundedAnswerer | None = None,
         followups: FollowupRewriter | None = None,
         sentence_store=None,
+        sentence_vectors: VectorCache | None = None,
     ):
         self.searcher = searcher
         #: sentence_store: a retrieval.vector_store.SentenceVectorStore, so that a new process
-        #: does not embed again the sentences an earlier one quoted (None: memory only)
-        self.sentence_vectors = VectorCache(searcher.embedder, store=sentence_store)
+        #: does not embed again the sentences an earlier one quoted (None: memory only);
+        #: sentence_vectors: a cache shared with retrieval.prefetch (then sentence_store is unused)
+        self.sentence_vectors = sentence_vectors or VectorCache(searcher.embedder, store=sentence_store)
         self.lookup = lookup
         self.config = config
         self.contact_finder = contact_finder
@@ -332,11 +336,9 @@ class AnswerService:
         quoted, since it is the one a reader checks first.
         """
         candidates: list[tuple[int, int, str]] = []  # (citation rank, position, sentence)
-        for citation in citations[:3]:
-            for position, sentence in enumerate(split_sentences(citation.text)):
-                # A question from the corpus answers nothing; quote statements only.
-                if len(sentence) >= 20 and not is_question(sentence):
-                    candidates.append((citation.rank, position, sentence))
+        for citation in citations[:QUOTED_PASSAGES]:
+            candidates += [(citation.rank, position, sentence)
+                           for position, sentence in quotable_sentences(citation.text)]
         if not candidates:
             return [(citations[0].text, citations[0].rank)], []
         texts = [c[2] for c in candidates]

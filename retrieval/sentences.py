@@ -49,6 +49,13 @@ def split_sentences(text: str) -> list[str]:
     return merged
 
 
+def quotable_sentences(text: str) -> list[tuple[int, str]]:
+    """(position, sentence) of the sentences an answer may quote: statements long enough to
+    say something (a question from the corpus answers nothing)."""
+    return [(position, sentence) for position, sentence in enumerate(split_sentences(text))
+            if len(sentence) >= 20 and not is_question(sentence)]
+
+
 def is_question(sentence: str) -> bool:
     """Ends with a question mark (closing quotes aside)."""
     return sentence.rstrip(" ”\"'").endswith("?")
