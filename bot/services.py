@@ -168,6 +168,7 @@ class Services:
             generator=self.grounded_answerer, followups=self.followup_rewriter,
             contact_finder=self.directory.for_question,
             sentence_vectors=self.sentence_vectors,
+            document_titles=self.catalogue.served_titles,
         )
 
     def prepare_answer(self, question: str) -> None:
@@ -185,7 +186,7 @@ class Services:
 
         def open_dense_index() -> None:
             try:
-                self.dense_index
+                self.dense_index  # noqa: B018 — building it (importing chromadb) is the point
             except Exception as error:  # noqa: BLE001 — re-raised on the calling thread
                 failures.append(error)
 
@@ -196,7 +197,7 @@ class Services:
 
             embed_likely_sentences(question, self.lexical_index, self.catalogue.served_passages,
                                    self.sentence_vectors)
-        except Exception:  # noqa: BLE001 — only a head start; the answer meets any error again
+        except Exception:  # noqa: BLE001, S110 — only a head start; the answer meets any error again
             pass
         finally:
             opener.join()

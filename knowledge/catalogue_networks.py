@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from . import audit
+from .scope import EVERYTHING, Scope
 from .shared_sqlite import locked
 
 
@@ -28,6 +29,17 @@ class DocumentNetworks:
         for document_id, network in self.db.execute("select document_id, network_id from document_networks"):
             found.setdefault(document_id, set()).add(network)
         return {d: frozenset(n) for d, n in found.items()}
+
+    @locked
+    def served_titles(self, scope: Scope = EVERYTHING) -> dict[str, str]:
+        """document id -> title of the served documents `scope` may read."""
+        rows = self.db.execute(
+            "select d.id, d.title, group_concat(dn.network_id, ',') from documents d "
+            "left join document_networks dn on dn.document_id = d.id "
+            "where d.status = 'active' and d.current_version is not null group by d.id"
+        ).fetchall()
+        return {doc: title or "" for doc, title, nets in rows
+                if scope.sees(nets.split(",") if nets else ())}
 
     @locked
     def documents_of_network(self, network_id: str) -> list[str]:

@@ -8,8 +8,8 @@ says so (`abstained`) instead of quoting something loosely related.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
@@ -20,18 +20,14 @@ from .answer_texts import NOT_FOUND, RELATED_ONLY
 from .answer_types import Answer, Citation, Passage, QuestionError
 from .coverage import asked_attributes, covering_selection
 from .embeddings import VectorCache
-from .enumeration import (
-    announced_count,
-    asks_for_list,
-    follow_enumeration,
-    ordinals_named,
-)
+from .enumeration import complete_enumerations
 from .followup import FollowupRewriter
 from .glossary import domain_terms, expand_query
+from .named_document import NamedDocument, named_document
 from .question_cues import cues_met, names_unit_of
 from .rerank import answerability
 from .search import HybridSearcher, Mode, SearchResult
-from .sentences import quotable_sentences, split_sentences
+from .sentences import quotable_sentences
 
 if TYPE_CHECKING:
     from .generation import GroundedAnswerer
@@ -47,8 +43,16 @@ UNIT_FLOOR_ALLOWANCE = 0.02
 #: how far below the best sentence's score another sentence may be and still be quoted
 SAME_PASSAGE_MARGIN = 0.12
 OTHER_PASSAGE_MARGIN = 0.06
+#: a sentence's score: this share of its similarity to the question, the rest its share
+#: of the question's distinctive terms
+SENTENCE_SIMILARITY_SHARE = 0.75
 #: the best passages whose sentences may be quoted
 QUOTED_PASSAGES = 3
+#: how much a passage's closest sentence counts against its search score when choosing
+#: which of the best three is cited first (1, 3, 6 and 20 tried: BENCHMARKS.md, issue 10)
+CLOSEST_SENTENCE_WEIGHT = 3.0
+#: … unless its best quote scores this much below the first passage's (0.04 and 0.06 tried)
+QUOTE_SCORE_MARGIN = 0.06
 
 
 @dataclass(frozen=True)
@@ -112,12 +116,16 @@ class AnswerService:
         followups: FollowupRewriter | None = None,
         sentence_store=None,
         sentence_vectors: VectorCache | None = None,
+        document_titles: Callable[[Scope], Mapping[str, str]] | None = None,
     ):
         self.searcher = searcher
         #: sentence_store: a retrieval.vector_store.SentenceVectorStore, so that a new process
         #: does not embed again the sentences an earlier one quoted (None: memory only);
         #: sentence_vectors: a cache shared with retrieval.prefetch (then sentence_store is unused)
         self.sentence_vectors = sentence_vectors or VectorCache(searcher.embedder, store=sentence_store)
+        #: document id -> title of the documents a scope reads, to see a question naming one
+        #: ("under the International Cooperation Act"); None: questions name no document
+        self.document_titles = document_titles
         self.lookup = lookup
         self.config = config
         self.contact_finder = contact_finder
@@ -175,7 +183,8 @@ class AnswerService:
             answer.latency_ms = (time.perf_counter() - started) * 1000
             return answer
         legal_part = contact_lookup.legal_question if contact_lookup else ""
-        query = expand_query(legal_part or question)
+        named = self._named_document(legal_part or question, scope)
+        query = expand_query(named.query if named else legal_part or question)
         result = self.searcher.search(
             query,
             max(self.config.top_k * 4, 20),
@@ -183,15 +192,16 @@ class AnswerService:
             keep=lambda ids: set(lookup(ids)),
             scope=scope,
         )
-        citations = self._citations(result, lookup, legal_part or question)
+        citations = self._citations(result, lookup, legal_part or question, named)
         contacts, contacts_note = (
             (contact_lookup.contacts, contact_lookup.note) if contact_lookup else ([], "")
         )
         relevant = bool(citations) and self._relevant(query, result, citations)
         gaps: list[str] = []
         if relevant:
+            citations = self._lead_with_closest_sentence(query, legal_part or question, result, citations, named)
             sentences, ranked = self._select_sentences(query, result, citations)
-            sentences = self._complete_enumerations(legal_part or question, sentences, citations, lookup)
+            sentences = complete_enumerations(legal_part or question, sentences, citations, lookup)
             sentences, coverage = covering_selection(legal_part or question, sentences, ranked, citations)
             quoted = " ".join(f"{s} [{rank}]" for s, rank in sentences)
             if coverage.complete:
@@ -228,17 +238,25 @@ class AnswerService:
             return None
         return self.contact_finder(question, scope=scope)
 
-    def _citations(self, result: SearchResult, lookup: Lookup, question: str = "") -> list[Citation]:
+    def _named_document(self, question: str, scope: Scope) -> NamedDocument | None:
+        if self.document_titles is None:
+            return None
+        return named_document(question, self.document_titles(scope))
+
+    def _citations(
+        self, result: SearchResult, lookup: Lookup, question: str = "", named: NamedDocument | None = None
+    ) -> list[Citation]:
         """The top_k served passages, statements ahead of question lists and bare references.
 
-        Passages in a unit the question names ("according to the recitals") come first.
+        Passages of the document the question names by title, and in the unit it names
+        ("according to the recitals"), come first.
         """
         passages = lookup([hit.passage_id for hit in result.hits])
         result_hits = [h for h in result.hits if h.passage_id in passages]
         ranked = sorted(
             result_hits,
             key=lambda h: (
-                not names_unit_of(question, [passages[h.passage_id].locator]),
+                *_named_first(question, named, passages[h.passage_id]),
                 -h.score * answerability(passages[h.passage_id].kind, passages[h.passage_id].text),
             ),
         )[: self.config.top_k]
@@ -251,49 +269,6 @@ class AnswerService:
                 version=p.version, section=p.section,
             ))
         return citations
-
-    def _complete_enumerations(
-        self, question: str, sentences: list[tuple[str, int]], citations: list[Citation], lookup: Lookup
-    ) -> list[tuple[str, int]]:
-        """Quote the rest of a list the quoted passages start ("The second model is …")."""
-        origins = sorted({rank for _, rank in sentences})[:2]
-        by_rank = {c.rank: c for c in citations}
-        result = list(sentences)
-        if asks_for_list(question):
-            # A close passage that announces the list ("identified two models … The first …")
-            # is where the answer starts, even if its sentences were not the closest.
-            for c in citations[:3]:
-                if c.rank not in origins and announced_count(c.text):
-                    result.extend((s, c.rank) for s in split_sentences(c.text)
-                                  if announced_count(s) or ordinals_named(s))
-                    origins.append(c.rank)
-        for rank in origins:
-            origin = lookup([by_rank[rank].passage_id]).get(by_rank[rank].passage_id)
-            if origin is None:
-                continue
-            continuations = follow_enumeration(question, origin, lookup)
-            if not continuations:
-                continue
-            added: list[tuple[str, int]] = []
-            earlier: list[tuple[str, int]] = []
-            for item in continuations:
-                cited = next((c for c in citations if c.passage_id == item.passage_id), None)
-                if cited is None:
-                    p = lookup([item.passage_id])[item.passage_id]
-                    cited = Citation(
-                        rank=len(citations) + 1, document_id=p.document_id, title=p.title,
-                        locator=p.locator, text=p.text, score=0.0, passage_id=p.id,
-                        version=p.version, section=p.section,
-                    )
-                    citations.append(cited)
-                if all(text != item.sentence for text, _ in result + added + earlier):
-                    (earlier if item.before else added).append((item.sentence, cited.rank))
-            # The items follow (or precede) the sentences of the passage that announced them.
-            last = max(i for i, (_, r) in enumerate(result) if r == rank)
-            result[last + 1 : last + 1] = added
-            first = min(i for i, (_, r) in enumerate(result) if r == rank)
-            result[first:first] = earlier
-        return result
 
     def _check(self, question: str) -> str:
         question = " ".join(question.split())
@@ -327,6 +302,51 @@ class AnswerService:
         )
         return coverage >= self.config.lexical_rescue
 
+    def _query_vector(self, question: str, result: SearchResult) -> np.ndarray:
+        if result.query_vector is not None:
+            return np.asarray(result.query_vector)
+        return self.searcher.embedder.embed_queries([question])[0]
+
+    def _lead_with_closest_sentence(
+        self, query: str, question: str, result: SearchResult, citations: list[Citation],
+        named: NamedDocument | None = None,
+    ) -> list[Citation]:
+        """Cite first, among the best three passages, the one whose closest sentence is
+        closest to the question, weighed with the passage's own score.
+
+        Sibling paragraphs share their article's heading, which the indexes read with each
+        of them: a short neighbour (art. 4(3)) then outranks the paragraph that answers
+        (art. 4(1)). Its sentences, read without the heading, tell them apart
+        (BENCHMARKS.md, issue 10). A passage of the document or in the unit the question
+        names stays ahead of the others.
+        """
+        top = citations[:QUOTED_PASSAGES]
+        keys = [_named_first(question, named, c) for c in top]
+        contenders = [c for c, key in zip(top, keys) if key == keys[0]]
+        candidates = [(c.rank, sentence) for c in contenders for _, sentence in quotable_sentences(c.text)]
+        if len(contenders) < 2 or not candidates:
+            return citations
+        similarity = self.sentence_vectors.embed([s for _, s in candidates]) @ self._query_vector(query, result)
+        closest: dict[int, float] = {}  # the passage's closest sentence
+        best: dict[int, float] = {}  # its best sentence, scored as quotes are chosen
+        lexical = self.searcher.lexical
+        for (rank, sentence), sim in zip(candidates, similarity):
+            closest[rank] = max(closest.get(rank, -1.0), float(sim))
+            quote = SENTENCE_SIMILARITY_SHARE * float(sim) + (1 - SENTENCE_SIMILARITY_SHARE) * (
+                lexical.term_coverage(query, sentence))
+            best[rank] = max(best.get(rank, -1.0), quote)
+        by_rank = {c.rank: c for c in citations}
+        first = citations[0].rank
+        lead = max(closest, key=lambda r: by_rank[r].score + CLOSEST_SENTENCE_WEIGHT * closest[r])
+        if best[lead] < best.get(first, -1.0) - QUOTE_SCORE_MARGIN:
+            # Closer in meaning, but its best quote is clearly worse once the question's
+            # distinctive terms count: a near-synonym passage, not the one that answers.
+            lead = first
+        if lead == first:
+            return citations
+        order = [by_rank[lead]] + [c for c in citations if c.rank != lead]
+        return [replace(c, rank=n) for n, c in enumerate(order, start=1)]
+
     def _select_sentences(
         self, question: str, result: SearchResult, citations: list[Citation]
     ) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
@@ -342,10 +362,7 @@ class AnswerService:
         if not candidates:
             return [(citations[0].text, citations[0].rank)], []
         texts = [c[2] for c in candidates]
-        query_vector = result.query_vector
-        if query_vector is None:
-            query_vector = self.searcher.embedder.embed_queries([question])[0]
-        similarity = self.sentence_vectors.embed(texts) @ np.asarray(query_vector)
+        similarity = self.sentence_vectors.embed(texts) @ self._query_vector(question, result)
         lexical = self.searcher.lexical
         # A sentence that states what is asked (a date for "when", a figure for "how many")
         # is worth more than one that only shares its words.
@@ -353,7 +370,8 @@ class AnswerService:
         # A "why" question is answered by the sentence giving the cause; among sentences
         # about as close, a passage's first (topic) sentence, not the one continuing it.
         scores = [
-            0.75 * float(sim) + 0.25 * lexical.term_coverage(question, text) + 0.04 * (3 - rank)
+            SENTENCE_SIMILARITY_SHARE * float(sim)
+            + (1 - SENTENCE_SIMILARITY_SHARE) * lexical.term_coverage(question, text) + 0.04 * (3 - rank)
             + 0.08 * any(a.stated.search(text) for a in wanted)
             + CUE_BONUS * cues_met(question, text) + LEAD_BONUS * (position == 0)
             for sim, (rank, position, text) in zip(similarity, candidates)
@@ -384,3 +402,9 @@ class AnswerService:
         ranked = [(candidates[i][2], candidates[i][0]) for i in order]
         return [(candidates[i][2], candidates[i][0]) for i in chosen], ranked
 
+
+
+def _named_first(question: str, named: NamedDocument | None, passage) -> tuple[bool, bool]:
+    """Sort key: passages of the document the question names, then in the unit it names, first."""
+    return (named is not None and passage.document_id != named.document_id,
+            not names_unit_of(question, [passage.locator]))

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from .answer_types import Citation, Passage
 from .sentences import split_sentences
 
 #: how many following passages are read to finish an enumeration
@@ -165,3 +166,48 @@ def follow_enumeration(question: str, passage, lookup: Callable[[Sequence[str]],
             if len(continuations) >= MAX_FOLLOW - 1:
                 break
     return before + continuations
+
+
+def complete_enumerations(
+    question: str, sentences: list[tuple[str, int]], citations: list[Citation],
+    lookup: Callable[[Sequence[str]], dict[str, Passage]],
+) -> list[tuple[str, int]]:
+    """Quote the rest of a list the quoted passages start ("The second model is …")."""
+    origins = sorted({rank for _, rank in sentences})[:2]
+    by_rank = {c.rank: c for c in citations}
+    result = list(sentences)
+    if asks_for_list(question):
+        # A close passage that announces the list ("identified two models … The first …")
+        # is where the answer starts, even if its sentences were not the closest.
+        for c in citations[:3]:
+            if c.rank not in origins and announced_count(c.text):
+                result.extend((s, c.rank) for s in split_sentences(c.text)
+                              if announced_count(s) or ordinals_named(s))
+                origins.append(c.rank)
+    for rank in origins:
+        origin = lookup([by_rank[rank].passage_id]).get(by_rank[rank].passage_id)
+        if origin is None:
+            continue
+        continuations = follow_enumeration(question, origin, lookup)
+        if not continuations:
+            continue
+        added: list[tuple[str, int]] = []
+        earlier: list[tuple[str, int]] = []
+        for item in continuations:
+            cited = next((c for c in citations if c.passage_id == item.passage_id), None)
+            if cited is None:
+                p = lookup([item.passage_id])[item.passage_id]
+                cited = Citation(
+                    rank=len(citations) + 1, document_id=p.document_id, title=p.title,
+                    locator=p.locator, text=p.text, score=0.0, passage_id=p.id,
+                    version=p.version, section=p.section,
+                )
+                citations.append(cited)
+            if all(text != item.sentence for text, _ in result + added + earlier):
+                (earlier if item.before else added).append((item.sentence, cited.rank))
+        # The items follow (or precede) the sentences of the passage that announced them.
+        last = max(i for i, (_, r) in enumerate(result) if r == rank)
+        result[last + 1 : last + 1] = added
+        first = min(i for i, (_, r) in enumerate(result) if r == rank)
+        result[first:first] = earlier
+    return result

@@ -15,12 +15,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot.structure_asker import corpus_asker  # noqa: E402
 from retrieval.structure_eval import FORMATS, question_figures, structure_figures  # noqa: E402
 
 CORPUS = ROOT / "tests" / "fixtures" / "structure"
@@ -45,7 +45,7 @@ def main() -> None:
     if args.questions:
         questions = [json.loads(line) for line in args.questions.read_text().splitlines() if line.strip()]
         for fmt in args.formats:
-            figures = question_figures(fmt, questions, _asker(args.corpus, args.names, fmt))
+            figures = question_figures(fmt, questions, corpus_asker(args.corpus, args.names, fmt))
             print(json.dumps(figures.as_dict()), flush=True)
             if args.show_problems:
                 print("\n".join(figures.misses), flush=True)
@@ -57,27 +57,6 @@ def _structure(args) -> None:
         print(json.dumps(f.as_dict()))
     if args.show_problems:
         print("\n".join(problems))
-
-
-def _asker(corpus: Path, names: list[str], fmt: str):
-    from bot.services import Services
-    from bot.settings import Settings
-
-    data_dir = Path(tempfile.mkdtemp(prefix=f"jitbot-structure-{fmt}-"))
-    services = Services(Settings(data_dir=data_dir))
-    services.mark_initialised()  # no sample knowledge base: only the corpus
-    stems: dict[str, str] = {}  # document id -> name ("protocol.lo.docx" may get another id)
-    for name in names:
-        result = services.knowledge_base.add_file(corpus / f"{name}.{fmt}")
-        assert result.status == "added", result.line()
-        stems[result.document_id or name] = name
-    service = services.answer_service_with(generate=False)  # retrieval only: no language model
-
-    def ask(question: str) -> list[tuple[str, str]]:
-        answer = service.answer(question)
-        return [(stems.get(c.document_id, c.document_id), c.locator) for c in answer.citations]
-
-    return ask
 
 
 if __name__ == "__main__":

@@ -26,11 +26,11 @@ PASSAGES = [
 
 def tiny_answer_service(
     directory: Path, embedder, passages=PASSAGES, *, max_question_chars: int = 200,
-    **service_options,
+    title: str = "Background paper", **service_options,
 ) -> AnswerService:
     catalogue = Catalogue(directory / "catalogue.db")
     doc_id, version, records = catalogue.begin_version(
-        document_id=None, id_hint="paper", title="Background paper", source="paper.md",
+        document_id=None, id_hint="paper", title=title, source="paper.md",
         filename="paper.md", fmt="md", content_hash="h1", pages=None,
         passages=[NewPassage(i, "paragraph", loc, sec, text)
                   for i, (loc, sec, text) in enumerate(passages)],
