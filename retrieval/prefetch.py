@@ -21,7 +21,6 @@ from .lexical_index import LexicalIndex
 from .sentences import quotable_sentences
 
 
-
 def embed_likely_sentences(
     question: str,
     lexical: LexicalIndex,

@@ -18,7 +18,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.settings import load_settings
-from retrieval.beir import BeirIndex, CachedPassageEmbedder, load_beir, run_queries, score_runs
+from retrieval.beir import (
+    BeirIndex,
+    CachedPassageEmbedder,
+    load_beir,
+    run_queries,
+    score_runs,
+)
 from retrieval.embeddings import make_embedder
 from retrieval.search import FusionConfig
 
