@@ -135,7 +135,9 @@ LEGAL = re.compile(
     r"|\bduties\b|\brules?\b|\bmust\b|\b(can|may) (we|i|a|an|the|they)\b"
     r"|\bwhat\b(?! (\w+ ){0,3}?(e ?mail|phone|telephone|number|contacts?|name|details)\b)"
     r"|\brole\b|\bneed(ed|s)?\b|\bnecessary\b|\bmandatory\b|\bpossible\b|\bis it\b"
-    r"|\bdo (i|we) have to\b"
+    r"|\bdo (i|we) have to\b|\bfunctions?\b|\bfunc(iones|oes)\b|\bfonctions?\b"
+    r"|\bdirectiva\b|\bdiretiva\b|\breglamento\b|\bregulamento\b|\breglement\b"
+    r"|\bprevist[oa]s?\b|\bprevue?s?\b|\bprovided for\b"
     r"|\bhow (do|does|can|should|to)\b(?! (i |we )?(contact|reach|call|get in touch|find)\b)"
     r"|\bbase (juridica|legal)|\bley(es)?\b|\bloi\b|\blei\b|\bconvencion|\bconvencao"
     r"|\bacuerdo|\baccord\b|\bacordo|\bque es\b|\bqu est ce\b|\bo que e\b|\bpourquoi\b|\bpor que\b"
@@ -154,4 +156,10 @@ PLACE_AFTER = re.compile(
 )
 #: Capitalised words after "in" that are not places (acronyms, regions, channels).
 NOT_PLACES = {"jit", "jits", "mla", "eu", "europe", "africa", "asia", "america", "americas",
-               "latin", "siena", "europol", "eurojust", "interpol", "english", "i", "a"}
+               "latin", "siena", "europol", "eurojust", "interpol", "english", "i", "a",
+               # "in the Directive", "na Diretiva": a document, not a place
+               "directive", "directiva", "diretiva", "convention", "convencion", "convencao",
+               "regulation", "reglamento", "regulamento", "reglement", "protocol", "protocolo",
+               "protocole", "treaty", "tratado", "traite", "act", "law", "ley", "lei", "loi",
+               "code", "codigo", "decree", "decreto", "decret", "guide", "guia", "manual",
+               "handbook", "report", "informe", "relatorio", "rapport"}

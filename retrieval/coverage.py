@@ -27,6 +27,7 @@ from knowledge.countries import find_countries
 
 from .answer_texts import GAP_PHRASES, GAP_TERMS, GAP_YEARS
 from .language import looks_english
+from .named_document import KINDS
 
 #: words of a name that say what kind of thing it is, not which one ("Convention", "Office")
 GENERIC_NAME_WORDS = frozenset(["a", "an", "the", "of", "on", "in", "for", "to", "against", "and", "between", "among", "with", "by", "at", "de", "del", "la", "el", "los", "las", "le", "les", "du", "des", "da", "do", "dos", "das", "e", "et", "y", "o", "convention", "conventions", "protocol", "protocols", "code", "treaty", "treaties", "act", "law", "laws", "agreement", "agreements", "operation", "operations", "network", "networks", "group", "groups", "working", "office", "offices", "committee", "council", "association", "associations", "organization", "organisation", "organizations", "organisations", "programme", "program", "programmes", "handbook", "guide", "guides", "guidelines", "report", "reports", "national", "international", "united", "nations", "states", "state", "article", "articles", "framework", "decision", "decisions", "unit", "units", "union", "european", "general", "public", "prosecutor", "prosecutors", "prosecution", "prosecutions", "ministry", "department", "service", "services", "global", "regional", "member", "members", "parties", "party", "conference", "joint", "investigation", "investigations", "team", "teams", "criminal", "matters", "crime", "crimes", "persons", "person", "trafficking", "smuggling", "migrants", "human", "beings", "women", "children", "assistance", "mutual", "legal", "cooperation", "specialized", "specialised", "secretariat", "agency", "court", "courts", "system"])
@@ -247,6 +248,14 @@ def asked_attributes(question: str) -> list[Attribute]:
     return [a for a in ATTRIBUTES if a.asked.search(question)]
 
 
+def _names_a_document(question: str, start: int, end: int) -> bool:
+    """"the Brazilian law", "la ley española": the country says whose document to read, not
+    a fact the passages must state (a national law seldom names its own country)."""
+    after = re.match(r"\s*(\w+)", question[end:])
+    before = re.search(r"(\w+)\s*$", question[:start])
+    return any(m is not None and m[1].casefold() in KINDS for m in (after, before))
+
+
 def _language_neutral(phrase: str) -> bool:
     return any(sum(c.isupper() for c in w) >= 2 or any(c.isdigit() for c in w) for w in phrase.split())
 
@@ -259,7 +268,7 @@ def check_coverage(question: str, passages: Sequence[str], sentences: Sequence[s
     question_countries = find_countries(question)
     spans = [(m.start, m.end) for m in question_countries]
     for match in question_countries:
-        if match.code not in quoted.countries:
+        if match.code not in quoted.countries and not _names_a_document(question, match.start, match.end):
             coverage.missing_names.append(match.text)
     # Other names, with any country words taken out ("Brazilian Penal Code" -> "Penal Code").
     remainder = question

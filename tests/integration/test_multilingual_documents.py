@@ -43,3 +43,27 @@ def test_an_english_question_finds_the_spanish_or_french_passage(services, quest
     served = services.catalogue.served_passages([h.passage_id for h in found.hits])
     texts = [(served[h.passage_id].document_id, served[h.passage_id].text) for h in found.hits]
     assert any(doc == document and phrase in text for doc, text in texts), texts
+
+
+@pytest.fixture(scope="module")
+def portuguese_only(tmp_path_factory):
+    """A knowledge base holding only a Portuguese law: every English question is cross-lingual."""
+    services = Services(load_settings(data_dir=tmp_path_factory.mktemp("pt")))
+    services.mark_initialised()
+    law = ROOT / "tests" / "fixtures" / "structure_intl" / "lei.md"
+    assert services.knowledge_base.add_file(law).status == "added"
+    return services.answer_service
+
+
+def test_an_english_question_about_a_portuguese_law_is_answered_from_it(portuguese_only):
+    # Cross-lingual pairs score lower than English ones: this one (0.824) was refused by the
+    # English floor (0.83) though its answer is art. 10(II).
+    answer = portuguese_only.answer(
+        "Under the Brazilian law, may information obtained by the team be used to investigate other crimes?")
+    assert answer.outcome == "answered", answer.answer
+    assert any(c.locator == "art. 10(II)" for c in answer.citations[:3]), [c.locator for c in answer.citations]
+
+
+@pytest.mark.parametrize("question", ["How do I renew my passport online?", "Translate 'good morning' into Japanese."])
+def test_an_off_topic_english_question_is_still_refused_over_a_portuguese_law(portuguese_only, question):
+    assert portuguese_only.answer(question).outcome == "not_found"

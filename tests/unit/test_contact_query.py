@@ -148,3 +148,17 @@ def test_the_number_listed_is_capped():
 )
 def test_a_role_in_a_country_within_a_legal_question_keeps_the_legal_part(store, question, intent):
     assert store.for_question(question).intent == intent
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # Seen on the held-out structure set: "na Diretiva" was taken for an unknown place and
+        # the question for a contact request, so the Directive's article was never quoted.
+        "Quais são as funções do ponto de contacto nacional previsto na Diretiva?",
+        "What are the functions of the national contact point under the Directive?",
+        "¿Cuáles son las funciones del punto de contacto nacional previsto en la Directiva?",
+    ],
+)
+def test_a_question_about_what_a_document_says_of_contact_points_is_not_a_contact_request(store, question):
+    assert store.for_question(question).intent == "none"
