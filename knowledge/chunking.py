@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from . import deadline
 from .document_model import SECTION_SEPARATOR, Chunk, with_page
-from .legal_units import chunk_legal, is_legal
+from .legal_units import chunk_legal
 from .markdown_blocks import (
     Block,
     clean_inline,
@@ -40,6 +40,7 @@ from .structure import (
     roman_value,
     title_text,
 )
+from .unit_headings import is_legal
 
 __all__ = ["SECTION_SEPARATOR", "Chunk", "chunk_text", "guess_title"]
 

@@ -15,47 +15,29 @@ from dataclasses import dataclass, field
 from . import deadline
 from .document_model import SECTION_SEPARATOR, Chunk, with_page
 from .gazette_units import (
+    DIVISION,
     INLINE_ARTICLE,
     INLINE_PARAGRAPH_SIGN,
-    DIVISION,
-    ORDINAL,
     PROVISION,
     SOLE_PARAGRAPH,
     inline_article,
     is_inciso,
     is_preamble,
     leading_title,
-    plain_number,
 )
-from .markdown_blocks import Block, clean_inline, ends_sentence, glue, split_sentences, strip_number
+from .markdown_blocks import (
+    Block,
+    clean_inline,
+    ends_sentence,
+    glue,
+    split_sentences,
+    strip_number,
+)
 from .structure import continues, roman_value, title_text
+from .unit_headings import Head, heading_like, unit_heading
 
-_WORD_NUMBER = r"(premier|première|primero|first|\d+[a-z]?(?:[-\s](?:bis|ter|quater))?|[IVXLC]+)"
-_ARTICLE = re.compile(
-    rf"^(?:article|art\.|artículo|articulo|artigo|artikel)\s+{_WORD_NUMBER}{ORDINAL}(?=$|[\s.:–—-])", re.I
-)
-_SECTION = re.compile(r"^(?:section|sec\.|sección|seção)\s+(\d+[A-Za-z]?)(?=$|[\s.:–—-])", re.I)
-_PARAGRAPH_SIGN = re.compile(rf"^§\s*(\d+[a-z]?){ORDINAL}(?=$|[\s.:–—-])")
-_CHAPTER = re.compile(r"^(?:chapter|chapitre|capítulo|capitulo|kapitel)\s+([IVXLC]+|\d+)(?=$|[\s.:–—-])", re.I)
-_PART = re.compile(r"^(?:part|partie|parte)\s+([IVXLC]+|\d+|[A-Z])(?=$|[\s.:–—-])", re.I)
-_TITLE = re.compile(r"^(?:title|titre|título)\s+([IVXLC]+|\d+)(?=$|[\s.:–—-])", re.I)
-_ANNEX = re.compile(r"^(?:annex|annexe|anexo|appendix)(?:\s+([IVXLC]+|\d+|[A-Z]))?(?=$|[\s.:–—-])", re.I)
-_NUMBERED_HEADING = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+(?=[A-ZÀ-Ý])")
-_DOTTED_HEADING = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s+[A-ZÀ-Ý]")
 _SUBSECTION = re.compile(r"^\s*\((\d{1,3}[a-z]?)\)\s+(?=\S)")
 _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-_ORDINALS = {"premier": "1", "première": "1", "primero": "1", "first": "1"}
-
-# rank in the heading path: a new heading closes those of the same or a lower rank
-_RANKS = {"part": 0, "annex": 0, "provision": 0, "title": 1, "chapter": 2, "article": 4, "section": 4, "§": 4}
-
-
-@dataclass
-class _Head:
-    kind: str  # part | title | chapter | article | section | § | annex | provision | numbered | plain
-    number: str
-    text: str
-    rank: float
 
 
 @dataclass
@@ -75,53 +57,6 @@ class _Passage:
     entries: list[_Entry] = field(default_factory=list)
 
 
-def unit_heading(text: str) -> _Head | None:
-    """The structural unit a heading (or short unpunctuated line) opens, if any."""
-    text = clean_inline(text)
-    for kind, pattern in (
-        ("article", _ARTICLE), ("section", _SECTION), ("§", _PARAGRAPH_SIGN), ("chapter", _CHAPTER),
-        ("part", _PART), ("title", _TITLE), ("annex", _ANNEX),
-    ):
-        if m := pattern.match(text):
-            number = m.group(1) or ""
-            number = plain_number(_ORDINALS.get(number.casefold(), number))
-            return _Head(kind, number, text, _RANKS[kind])
-    if m := PROVISION.match(text):
-        return _Head("provision", " ".join(m.group(0).casefold().split()), text, _RANKS["provision"])
-    if m := _NUMBERED_HEADING.match(text):
-        depth = m.group(1).count(".")
-        return _Head("numbered", m.group(1), text, 3 + depth / 10)
-    return None
-
-
-def _heading_like(block: Block) -> bool:
-    """A short body line without final punctuation (how PDFs and Word often set headings)."""
-    if block.kind != "body" or block.entry not in ("plain", "number"):
-        return False
-    text = clean_inline(block.text)
-    # "1. An agreement shall state—" is a lead-in (laws end them with a dash), not a heading;
-    # nor is "... health care.¹" (a sentence with its footnote mark)
-    end = text.rstrip("¹²³⁴⁵⁶⁷⁸⁹⁰* ")
-    return 0 < len(text) <= 120 and "\n" not in block.text and not re.search(r"[.,;:—]$", end)
-
-
-def is_legal(blocks: list[Block]) -> bool:
-    """Whether the document is organised in articles, sections, § or dotted numbered headings."""
-    units = dotted = 0
-    for block in blocks:
-        if inline_article(block):
-            units += 1
-            continue
-        if block.kind != "heading" and not _heading_like(block):
-            continue
-        head = unit_heading(block.text)
-        if head and head.kind in ("article", "section", "§"):
-            units += 1
-        if _DOTTED_HEADING.match(clean_inline(block.text)):
-            dotted += 1
-    return units >= 2 or dotted >= 2
-
-
 def chunk_legal(blocks: list[Block], title: str, *, max_chars: int = 1200) -> list[Chunk]:
     if unit_heading(title) is not None:
         # the first heading was taken for the title (a PDF lost the real one): it is a unit;
@@ -138,11 +73,11 @@ class _LegalBuilder:
     def __init__(self, title: str, blocks: list[Block]):
         self.title = title.casefold()
         self.has_articles = any(
-            (b.kind == "heading" or _heading_like(b)) and (h := unit_heading(b.text)) and h.kind == "article"
+            (b.kind == "heading" or heading_like(b)) and (h := unit_heading(b.text)) and h.kind == "article"
             or inline_article(b)
             for b in blocks
         )
-        self.stack: list[_Head] = []
+        self.stack: list[Head] = []
         self.passages: list[tuple[int, _Passage]] = []  # (order, passage)
         self.footnotes: list[tuple[int, _Passage]] = []
         self.open: _Passage | None = None  # the passage body entries join
@@ -157,7 +92,7 @@ class _LegalBuilder:
     def section(self) -> str:
         return SECTION_SEPARATOR.join(h.text for h in self.stack)
 
-    def _find(self, *kinds: str) -> _Head | None:
+    def _find(self, *kinds: str) -> Head | None:
         return next((h for h in reversed(self.stack) if h.kind in kinds), None)
 
     def _unit(self) -> str:
@@ -196,7 +131,7 @@ class _LegalBuilder:
             self.footnotes.append((block.pos, note))
             self.gap = True
             return
-        if block.kind == "heading" or (_heading_like(block) and self._heading_candidate(block)):
+        if block.kind == "heading" or (heading_like(block) and self._heading_candidate(block)):
             self._heading(block)
             return
         self._body(block)
@@ -218,7 +153,7 @@ class _LegalBuilder:
             return  # the title line (also repeated as a running title) is no heading
         head = unit_heading(text)
         if (head is None or head.kind == "section") and self.has_articles and (m := DIVISION.match(text)):
-            head = _Head("division", m.group(1), text, 3)  # "Sección 1.ª", "Seção I": groups articles
+            head = Head("division", m.group(1), text, 3)  # "Sección 1.ª", "Seção I": groups articles
         if not self.passages and head is None and not self.stack and not is_preamble(text):
             return  # the lines of the title block (a PDF sets a long title on several lines)
         if head is None and self.fresh_head and self.stack:
@@ -227,7 +162,7 @@ class _LegalBuilder:
             self.fresh_head = False
             return
         if head is None:
-            head = _Head("plain", "", text, 10 + (block.level or 6))
+            head = Head("plain", "", text, 10 + (block.level or 6))
         while self.stack and self.stack[-1].rank >= head.rank:
             self.stack.pop()
         self.stack.append(head)

@@ -13,8 +13,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .document_model import page_marker
-from .legal_units import unit_heading
 from .markdown_blocks import ends_sentence, glue
+from .unit_headings import unit_heading
 
 _STRUCTURAL = re.compile(
     r"^(?:\d{1,3}\.\s+\S|\(\d{1,3}\)\s|\([a-z]{1,2}\)\s|\([ivxlc]{1,6}\)\s|[-•▪●◦–]\s"

@@ -8,8 +8,8 @@ Locators stay in the canonical short form whatever the language: "art. 5(2)", "a
 from __future__ import annotations
 
 from knowledge.chunking import chunk_text
-from knowledge.legal_units import unit_heading
 from knowledge.pdf_text import pages_to_markdown
+from knowledge.unit_headings import unit_heading
 
 
 def _locators(text: str) -> list[str]:

@@ -14,8 +14,14 @@ import pytest
 from knowledge.chunking import chunk_text
 from knowledge.loaders import load_document
 from knowledge.markdown_blocks import parse_blocks
-from knowledge.legal_units import is_legal
-from retrieval.structure_eval import FORMATS, FormatFigures, bare_locator, check_document, locator_matches
+from knowledge.unit_headings import is_legal
+from retrieval.structure_eval import (
+    FORMATS,
+    FormatFigures,
+    bare_locator,
+    check_document,
+    locator_matches,
+)
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "structure"
 NAMES = ["treaty", "law", "guide", "report", "regulation"]
