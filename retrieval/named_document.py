@@ -53,8 +53,11 @@ def named_document(question: str, titles: Mapping[str, str]) -> NamedDocument | 
             if words[i][2] not in in_title or words[i][2] in _GLUE:
                 i += 1
                 continue
-            j = i
+            j, seen = i, {words[i][2]}
             while j + 1 < len(words) and (words[j + 1][2] in in_title or words[j + 1][2] in _GLUE):
+                if words[j + 1][2] in seen and words[j + 1][2] not in _GLUE:
+                    break  # "trafficking in persons in the Trafficking in Persons Protocol": two runs
+                seen.add(words[j + 1][2])
                 j += 1
             while words[j][2] in _GLUE or words[j][2] not in in_title:
                 j -= 1

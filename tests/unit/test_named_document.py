@@ -23,6 +23,13 @@ def test_the_title_words_leave_the_query_and_the_kind_of_document_stays():
     assert named.query == "¿Cuándo entra en vigor la ley?"
 
 
+def test_the_subject_stays_when_it_also_opens_the_title():
+    titles = {"tip": "Protocol to Prevent, Suppress and Punish Trafficking in Persons (Trafficking in Persons Protocol)"}
+    named = named_document("What does trafficking in persons in the Trafficking in Persons Protocol cover?", titles)
+    assert named is not None and named.document_id == "tip"
+    assert named.query == "What does trafficking in persons in the Protocol cover?"
+
+
 def test_words_a_title_shares_with_the_subject_do_not_name_its_document():
     # No kind of document among them: "joint investigations" is what the question is about.
     assert named_document("Where are integrated joint investigations usually located?", TITLES) is None
