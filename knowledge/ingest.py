@@ -101,6 +101,8 @@ class RemoveResult:
     passages: int = 0
 
 
+#: a file this large will be embedded in bulk: worth starting the batch engine early
+LARGE_FILE_BYTES = 32_000
 ORIGINALS = "originals"  # folder of the data directory holding every version's original file
 
 
@@ -265,6 +267,8 @@ class KnowledgeBase:
                 return AddResult(path, "failed", reason=f"no document with id {document_id}")
             if unchanged := self._unchanged(path, digest, document_id):
                 return self._renetwork(unchanged, networks, actor)
+            if len(data) >= LARGE_FILE_BYTES and (prepare := getattr(self.dense, "prepare_to_embed", None)):
+                prepare()  # the embedder's batch engine starts while the file is parsed
             progress.stage("reading")  # parsing needs no lock: another writer may be busy
             check_before_loading(path, self.limits)
             with parse_deadline(self.limits.max_parse_seconds):

