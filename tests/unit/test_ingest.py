@@ -134,3 +134,22 @@ def test_a_document_with_more_passages_than_the_limit_is_refused(tmp_path, fake_
     result = kb.add_file(path)
     assert result.status == "failed" and "over the limit of 3 per document (JITBOT_MAX_PASSAGES)" in result.reason
     assert state(kb) == ([], 0, [], [])
+
+
+def test_a_large_file_starts_the_batch_engine_before_it_is_parsed_and_a_small_one_does_not(tmp_path):
+    from tests.fakes import HashingEmbedder
+
+    class EngineEmbedder(HashingEmbedder):
+        started = 0
+
+        def start_batch_engine(self):
+            self.started += 1
+
+    embedder = EngineEmbedder()
+    kb = KnowledgeBase(Catalogue(tmp_path / "catalogue.db"), DenseIndex(embedder, path=tmp_path / "chroma"),
+                       LexicalIndex(tmp_path / "bm25"))
+    small, large = tmp_path / "small.md", tmp_path / "large.md"
+    small.write_text(GUIDE)
+    large.write_text(GUIDE.replace("# Guide on", "# Handbook on") + "\n\n".join(f"{n}. " + GUIDE.split("1. ")[1] for n in range(4, 200)))
+    assert kb.add_file(small).status == "added" and embedder.started == 0
+    assert kb.add_file(large).status == "added" and embedder.started == 1
