@@ -34,9 +34,18 @@ from .markdown_blocks import (
     strip_number,
 )
 from .structure import continues, roman_value, title_text
-from .unit_headings import Head, heading_like, unit_heading
+from .unit_headings import (
+    RANKS,
+    Head,
+    annex_word,
+    heading_like,
+    statute_sections,
+    unit_heading,
+)
 
 _SUBSECTION = re.compile(r"^\s*\((\d{1,3}[a-z]?)\)\s+(?=\S)")
+#: "1 The agreement must be in writing ...": a paragraph of a British schedule (no dot)
+_SCHEDULE_PARAGRAPH = re.compile(r"^\s*(\d{1,3})\s+(?=[A-Z])")
 _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
@@ -77,6 +86,7 @@ class _LegalBuilder:
             or inline_article(b)
             for b in blocks
         )
+        self.statute_sections = statute_sections(blocks)
         self.stack: list[Head] = []
         self.passages: list[tuple[int, _Passage]] = []  # (order, passage)
         self.footnotes: list[tuple[int, _Passage]] = []
@@ -98,7 +108,7 @@ class _LegalBuilder:
     def _unit(self) -> str:
         """The locator of the innermost citable unit: "art. 9", "section 2.1", "annex II"..."""
         annex = self._find("annex")
-        annex_label = f"annex {annex.number}".strip() if annex else ""
+        annex_label = f"{annex_word(annex)} {annex.number}".strip() if annex else ""
         head = self._find("article", "section", "§", "numbered", "provision")
         if head is not None and (annex is None or self.stack.index(head) > self.stack.index(annex)):
             label = {"article": "art.", "§": "§"}.get(head.kind, "section")
@@ -152,6 +162,8 @@ class _LegalBuilder:
         if not text or title_text(block.text).casefold() == self.title:
             return  # the title line (also repeated as a running title) is no heading
         head = unit_heading(text)
+        if head is not None and head.kind == "numbered" and text in self.statute_sections:
+            head = Head("section", head.number, text, RANKS["section"])  # "1 Setting up a team"
         if (head is None or head.kind == "section") and self.has_articles and (m := DIVISION.match(text)):
             head = Head("division", m.group(1), text, 3)  # "Sección 1.ª", "Seção I": groups articles
         if not self.passages and head is None and not self.stack and not is_preamble(text):
@@ -188,13 +200,15 @@ class _LegalBuilder:
             return
         self.gap = False
         sub = _SUBSECTION.match(text) if block.entry == "plain" else None
+        if sub is None and block.entry == "plain" and (annex := self._find("annex")) and annex_word(annex) == "schedule":
+            sub = _SCHEDULE_PARAGRAPH.match(text)
         number = block.marker if block.entry == "number" else (sub.group(1) if sub else "")
         unit = self._unit()
         if number and unit == "preamble" and (sub or _numbered_recital(self.in_recitals, block)):
             self._start(f"recital {number}", f"recital {number}", "recital", _Entry("lead", number, text, self.page))
         elif number and self._numbered_unit():
             body = strip_number(text) if block.entry == "number" else text  # "(1) ..." kept as written
-            named = (unit.startswith("annex") and "," not in unit) or PROVISION.match(unit)
+            named = (unit.startswith(("annex", "schedule")) and "," not in unit) or PROVISION.match(unit)
             base = f"{unit}, para. {number}" if named else f"{unit}({number})"
             self._start(base, unit, "paragraph", _Entry("lead", number, body, self.page))
         elif block.entry == "item":
